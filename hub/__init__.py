@@ -1,0 +1,1 @@
+"""The application shell: settings, the Starlette app, the CLI and the pipeline."""
