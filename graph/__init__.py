@@ -1,0 +1,103 @@
+"""The linked graph: domain model, the ``GraphStore`` protocol and its two stores.
+
+Example:
+    >>> from graph import open_store, Visibility
+    >>> store = open_store("dtsen-data/graph.sqlite")      # or "bolt://localhost:7687"
+    >>> page = store.list_persons(Visibility.everything(), region="3273", first=10)
+"""
+
+from graph._factory import open_store
+from graph._validate import check_publication
+from graph.model import (
+    ATTRIBUTE_GROUPS,
+    REGION_LEVELS,
+    DatasetRow,
+    FieldGroup,
+    HouseholdRow,
+    LineageRow,
+    LinkageRunRow,
+    MatchRow,
+    PersonRow,
+    Publication,
+    RecordRow,
+    ReviewItemRow,
+    Verification,
+    Visibility,
+    mask_number,
+    region_chain,
+    region_level,
+)
+from graph.paging import MAX_PAGE, check_first, decode_cursor, encode_cursor
+from graph.protocol import GraphStore, Progress
+from graph.views import (
+    HOUSEHOLD_GROUPS,
+    PERSON_GROUPS,
+    RECORD_GROUPS,
+    ConstraintKind,
+    ConstraintRow,
+    DuplicateEnrolmentView,
+    EnrolmentView,
+    HouseholdView,
+    LinkageRunView,
+    MatchView,
+    MemberView,
+    Page,
+    PersonView,
+    ProposalRow,
+    RecordView,
+    RegionStatsView,
+    ReviewDecision,
+    ReviewItemView,
+    TargetingRow,
+    TargetingView,
+    role_rank,
+)
+
+__all__ = [
+    "ATTRIBUTE_GROUPS",
+    "HOUSEHOLD_GROUPS",
+    "MAX_PAGE",
+    "PERSON_GROUPS",
+    "RECORD_GROUPS",
+    "REGION_LEVELS",
+    "ConstraintKind",
+    "ConstraintRow",
+    "DatasetRow",
+    "DuplicateEnrolmentView",
+    "EnrolmentView",
+    "FieldGroup",
+    "GraphStore",
+    "HouseholdRow",
+    "HouseholdView",
+    "LineageRow",
+    "LinkageRunRow",
+    "LinkageRunView",
+    "MatchRow",
+    "MatchView",
+    "MemberView",
+    "Page",
+    "PersonRow",
+    "PersonView",
+    "Progress",
+    "ProposalRow",
+    "Publication",
+    "RecordRow",
+    "RecordView",
+    "RegionStatsView",
+    "ReviewDecision",
+    "ReviewItemRow",
+    "ReviewItemView",
+    "TargetingRow",
+    "TargetingView",
+    "Verification",
+    "Visibility",
+    "check_first",
+    "check_publication",
+    "decode_cursor",
+    "encode_cursor",
+    "mask_number",
+    "open_store",
+    "region_chain",
+    "region_level",
+    "role_rank",
+]

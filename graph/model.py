@@ -12,8 +12,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from core.errors import InputError
+
 __all__ = [
     "ATTRIBUTE_GROUPS",
+    "REGION_LEVELS",
     "DatasetRow",
     "FieldGroup",
     "HouseholdRow",
@@ -26,6 +29,9 @@ __all__ = [
     "ReviewItemRow",
     "Verification",
     "Visibility",
+    "mask_number",
+    "region_chain",
+    "region_level",
 ]
 
 
@@ -82,6 +88,18 @@ class Visibility:
 
     regions: tuple[str, ...] | None
     groups: frozenset[FieldGroup]
+
+    def __post_init__(self) -> None:
+        # Prefixes end up in store queries; digits only keeps LIKE/STARTS WITH honest.
+        for prefix in self.regions or ():
+            if not (isinstance(prefix, str) and prefix.isdigit() and 0 < len(prefix) <= 10):
+                raise InputError(f"region prefix {prefix!r} is not 1-10 digits", where="Visibility.regions",
+                                 hint="use Kemendagri code prefixes such as '32' or '3273'")
+
+    @classmethod
+    def everything(cls) -> Visibility:
+        """National, every group: for stewards, the CLI and tests."""
+        return cls(regions=None, groups=frozenset(FieldGroup))
 
     def allows(self, group: FieldGroup) -> bool:
         return group in self.groups
@@ -218,3 +236,34 @@ class Publication:
     matches: list[MatchRow] = field(default_factory=list)
     review_items: list[ReviewItemRow] = field(default_factory=list)
     lineage: list[LineageRow] = field(default_factory=list)
+
+
+#: Kemendagri code length -> level name.
+REGION_LEVELS: dict[int, str] = {2: "province", 4: "regency", 6: "district", 10: "village"}
+
+
+def region_level(code: str) -> str | None:
+    """``province``/``regency``/``district``/``village`` for a code of 2/4/6/10 digits, else None."""
+    return REGION_LEVELS.get(len(code)) if code.isdigit() else None
+
+
+def region_chain(village_code: str | None) -> list[str]:
+    """The region codes a village code lies in, widest first: ``3273010001`` ->
+    ``["32", "3273", "327301", "3273010001"]``. Shorter valid codes give a shorter chain."""
+    if not village_code or not village_code.isdigit():
+        return []
+    return [village_code[:n] for n in REGION_LEVELS if len(village_code) >= n and
+            (n < 10 or len(village_code) == 10)]
+
+
+def mask_number(value: str | None) -> str | None:
+    """The masked form of a NIK or KK: first 4 digits, stars, last 4 (``3273********0001``).
+
+    Stores keep this precomputed beside the full value, so a reader without
+    FieldGroup.NIK never has the full number selected at all.
+    """
+    if value is None:
+        return None
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
