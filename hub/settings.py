@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from auth.external import ExternalIssuer
+
 __all__ = ["Settings", "load_settings"]
 
 
@@ -31,11 +33,30 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", description="Neo4j database name.")
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
     port: int = Field(8000, description="Port `serve` listens on.")
+    issuer: str | None = Field(None, description="The OAuth issuer URL written into tokens (`iss`) and the "
+                               "server metadata; the public base URL of the hub. Default: http://HOST:PORT.")
+    audience: str = Field("dtsen-hub", description="The `aud` every access token carries and the API "
+                          "requires.")
+    token_ttl: int = Field(900, ge=60, le=86400, description="Access-token lifetime in seconds "
+                           "(default 15 minutes).")
+    token_leeway: int = Field(30, ge=0, le=300, description="Clock-skew allowance in seconds when checking "
+                              "`exp`, `nbf` and `iat`.")
+    require_purpose: bool = Field(True, description="Refuse an authenticated request without `X-Purpose` "
+                                  "when its client may state more than one purpose.")
+    external_issuers: list[ExternalIssuer] = Field(
+        default_factory=list, description="External identity providers (e.g. a Keycloak realm) whose tokens "
+        "are accepted, as a JSON list of objects with issuer, jwks_url, audience, profile or profile_claim, "
+        "and optional claim paths scope_claim, agency_claim, regions_claim, purposes_claim, client_id_claim.")
 
     @property
     def workspace_path(self) -> Path:
         """The DuckDB workspace holding canonical records and linkage tables."""
         return self.data_dir / "workspace.duckdb"
+
+    @property
+    def issuer_url(self) -> str:
+        """The issuer, without a trailing slash."""
+        return (self.issuer or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def store_location(self) -> str:

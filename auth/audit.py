@@ -1,0 +1,184 @@
+"""The append-only, hash-chained audit log of every API operation (UU PDP 27/2022).
+
+One entry per operation: when, which client and agency, for what purpose, which
+operation (name and document hash), which fields were returned, the ids of the people and
+households returned, and the outcome. Entries live in ``audit.sqlite``; each carries the
+previous entry's hash (see ``auth._audit_chain``), :meth:`AuditLog.verify` says where the
+chain breaks, and :meth:`AuditLog.history` answers "who saw this person's data, when, why".
+
+Writing is one short SQLite transaction (WAL, ``BEGIN IMMEDIATE`` so several processes
+keep one chain); ``bench/audit_bench.py`` measures what it costs the API.
+
+Example:
+    >>> log = AuditLog(tmp_path / "audit.sqlite")                                   # doctest: +SKIP
+    >>> log.record(AuditEntry("kemenkes", "Kemenkes", "health_insurance", "person",
+    ...                       document_hash("{ person(id: \\"p1\\") { fullName } }"),
+    ...                       fields=("Person.fullName",), person_ids=("p1",)))     # doctest: +SKIP
+    >>> log.verify().ok                                                             # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from auth._audit_chain import GENESIS, ChainReport, canonical, entry_hash, verify_rows
+from auth._sqlite import SqliteFile
+from core.errors import InputError
+
+__all__ = ["AuditEntry", "AuditLog", "AuditPage", "LoggedEntry", "document_hash"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+  seq INTEGER PRIMARY KEY, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS head (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS subjects (kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (kind, id, seq)) WITHOUT ROWID;
+"""
+_MAX_PAGE = 500
+
+
+def document_hash(document: str) -> str:
+    """SHA-256 of a GraphQL document, as stored in :attr:`AuditEntry.document_hash`."""
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What happened in one operation; ``time`` defaults to when it is recorded."""
+
+    client_id: str
+    agency: str
+    purpose: str | None
+    operation: str
+    document_hash: str
+    fields: tuple[str, ...] = ()
+    person_ids: tuple[str, ...] = ()
+    household_ids: tuple[str, ...] = ()
+    outcome: str = "ok"
+    time: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class LoggedEntry:
+    """An entry as stored: its place in the chain and its hash."""
+
+    seq: int
+    entry: AuditEntry
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of :meth:`AuditLog.history`, newest first; pass ``end_cursor`` as ``after``."""
+
+    entries: list[LoggedEntry]
+    end_cursor: str | None
+    has_next_page: bool
+
+
+class AuditLog:
+    """The audit log in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = SqliteFile(path, _SCHEMA)
+        self.path = self._db.path
+
+    def record(self, entry: AuditEntry) -> int:
+        """Append one entry; returns its sequence number."""
+        return self.record_many([entry])[-1]
+
+    def record_many(self, entries: Iterable[AuditEntry]) -> list[int]:
+        """Append entries in one transaction (cheaper per entry when a caller has several)."""
+        items = list(entries)
+        if not items:
+            return []
+        conn = self._db.conn()
+        seqs: list[int] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT seq, hash FROM head WHERE one = 1").fetchone()
+            seq, previous = row if row else (0, GENESIS)
+            for item in items:
+                seq += 1
+                body = canonical(_body(item))
+                digest = entry_hash(seq, previous, body)
+                conn.execute("INSERT INTO entries VALUES (?,?,?,?)", (seq, body, previous, digest))
+                conn.executemany("INSERT OR IGNORE INTO subjects VALUES (?,?,?)",
+                                 [("person", pid, seq) for pid in item.person_ids]
+                                 + [("household", hid, seq) for hid in item.household_ids])
+                previous = digest
+                seqs.append(seq)
+            conn.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?)", (seq, previous))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return seqs
+
+    def history(self, person_id: str, *, first: int = 20, after: str | None = None,
+                kind: str = "person") -> AuditPage:
+        """Who accessed this person's (or household's) data: newest first, keyset-paginated."""
+        if not 1 <= first <= _MAX_PAGE:
+            raise InputError(f"first must be between 1 and {_MAX_PAGE}, not {first}", where="first")
+        before = _decode_cursor(after) if after else None
+        rows = self._db.conn().execute(
+            "SELECT e.seq, e.body, e.hash FROM subjects s JOIN entries e ON e.seq = s.seq "
+            "WHERE s.kind = ? AND s.id = ? AND s.seq < ? ORDER BY s.seq DESC LIMIT ?",
+            (kind, person_id, before if before is not None else 2**62, first + 1)).fetchall()
+        entries = [LoggedEntry(seq, _entry(body), digest) for seq, body, digest in rows[:first]]
+        more = len(rows) > first
+        return AuditPage(entries, _encode_cursor(entries[-1].seq) if entries else None, more)
+
+    def entries(self, *, start: int = 1, limit: int = 1000) -> list[LoggedEntry]:
+        """Entries in chain order from ``start`` (for export and review)."""
+        rows = self._db.conn().execute("SELECT seq, body, hash FROM entries WHERE seq >= ? ORDER BY seq "
+                                       "LIMIT ?", (start, limit)).fetchall()
+        return [LoggedEntry(seq, _entry(body), digest) for seq, body, digest in rows]
+
+    def verify(self) -> ChainReport:
+        """Walk the whole chain and report every place it was edited, cut, or reordered."""
+        conn = self._db.conn()
+        head = conn.execute("SELECT seq, hash FROM head WHERE one = 1").fetchone()
+        rows = conn.execute("SELECT seq, body, prev_hash, hash FROM entries ORDER BY seq")
+        return verify_rows(rows, tuple(head) if head else None)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _body(entry: AuditEntry) -> dict[str, object]:
+    body = asdict(entry)
+    for key in ("fields", "person_ids", "household_ids"):
+        body[key] = list(body[key])
+    return body
+
+
+def _entry(body: str) -> AuditEntry:
+    data = json.loads(body)
+    for key in ("fields", "person_ids", "household_ids"):
+        data[key] = tuple(data[key])
+    return AuditEntry(**data)
+
+
+def _encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"audit:{seq}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        kind, _, seq = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind != "audit":
+            raise ValueError(kind)
+        return int(seq)
+    except (ValueError, UnicodeError) as exc:
+        raise InputError(f"cursor {cursor!r} is not an audit cursor", where="after",
+                         hint="pass the endCursor of the previous page") from exc

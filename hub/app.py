@@ -1,0 +1,54 @@
+"""The hub's Starlette application, assembled from explicit settings.
+
+``create_app`` wires the OAuth 2.0 authorization server's routes, the bearer-token
+middleware (every request gets ``request.state.access``: an :class:`auth.Access` or
+``None``) and the audit log. The GraphQL endpoint is added here by the schema layer.
+
+Example:
+    >>> from hub.settings import load_settings
+    >>> app = create_app(load_settings(data_dir="dtsen-data"))   # doctest: +SKIP
+    >>> # uvicorn.run(app, host="127.0.0.1", port=8000)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from auth import AuditLog, BearerAuthMiddleware, HubAuthorizationServer, close_auth, open_auth
+from hub.settings import Settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings, *, store: Any = None) -> Starlette:
+    """The hub's ASGI app for ``settings``; ``store`` is the graph store resolvers will read.
+
+    ``app.state`` holds ``settings``, ``auth`` (:class:`auth.AuthComponents`), ``audit``
+    (:class:`auth.AuditLog`) and ``store``.
+    """
+    parts = open_auth(settings.data_dir, issuer=settings.issuer_url, audience=settings.audience,
+                      token_ttl=settings.token_ttl, leeway=settings.token_leeway,
+                      external_issuers=settings.external_issuers, require_purpose=settings.require_purpose)
+    audit = AuditLog(settings.data_dir / "audit.sqlite")
+    server = HubAuthorizationServer(parts)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            audit.close()
+            close_auth(parts)
+
+    app = Starlette(routes=server.routes(), lifespan=lifespan,
+                    middleware=[Middleware(BearerAuthMiddleware, validator=parts.validator)])
+    app.state.settings = settings
+    app.state.auth = parts
+    app.state.audit = audit
+    app.state.store = store
+    return app
