@@ -40,17 +40,24 @@ def _wipe_neo4j(uri: str, user: str, password: str) -> None:
         driver.execute_query("MATCH (n) DETACH DELETE n")   # contract data is small
 
 
-def make_store(kind: str, request: pytest.FixtureRequest, path: Path) -> GraphStore:
-    """A fresh, empty store of ``kind``."""
+def make_location(kind: str, request: pytest.FixtureRequest,
+                  path: Path) -> tuple[str, str | None, str | None]:
+    """(location, user, password) of a fresh, empty store of ``kind``."""
     if kind == "embedded":
-        return open_store(str(path / "graph.sqlite"))
+        return str(path / "graph.sqlite"), None, None
     try:
         server = request.getfixturevalue("neo4j_server")
     except pytest.FixtureLookupError:
         pytest.skip("the neo4j_server session fixture is not defined yet (tests/conftest.py)")
     uri, user, password = neo4j_location(server)
     _wipe_neo4j(uri, user, password)
-    return open_store(uri, user=user, password=password)
+    return uri, user, password
+
+
+def make_store(kind: str, request: pytest.FixtureRequest, path: Path) -> GraphStore:
+    """A fresh, empty store of ``kind``."""
+    location, user, password = make_location(kind, request, path)
+    return open_store(location, user=user, password=password)
 
 
 @pytest.fixture(params=STORES)
