@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from core.errors import ConfigError
 from graph import _sqlite_lists as lists
 from graph import _sqlite_publish as writes
 from graph import _sqlite_read as reads
@@ -62,11 +63,16 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        migrate(self._conn())
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            migrate(self._conn())
+        except (OSError, sqlite3.Error) as exc:
+            self.close()
+            raise ConfigError(f"cannot open the embedded store at {self.path}: {exc}", where="store",
+                              hint="point --store / DTSEN_STORE at a writable .sqlite file") from exc
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
