@@ -37,6 +37,7 @@ class KeyStore:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._entries: list[dict[str, Any]] = []
+        self._cache: tuple[float, list[dict[str, Any]], KeySet] | None = None
         with self._lock:
             if not self.path.exists():
                 self._entries = [_new_entry()]
@@ -51,16 +52,28 @@ class KeyStore:
 
     def public_jwks(self) -> dict[str, Any]:
         """The JWKS document: the public halves of every key whose tokens may still be live."""
+        return {"keys": [dict(k) for k in self._published()[0]]}
+
+    def verification_keys(self) -> KeySet:
+        """The public keys, as a joserfc key set, for validating our own tokens.
+
+        Cached until the file changes or a retired key's time is up: importing keys costs
+        more than verifying a signature, and this runs on every request.
+        """
+        return self._published()[1]
+
+    def _published(self) -> tuple[list[dict[str, Any]], KeySet]:
         with self._lock:
             self._refresh()
             now = time.time()
-            keys = [ECKey.import_key(e["jwk"]).as_dict(private=False, use="sig", alg=SIGNING_ALG)
-                    for e in self._entries if e["retire_after"] is None or e["retire_after"] > now]
-            return {"keys": keys}
-
-    def verification_keys(self) -> KeySet:
-        """The public keys, as a joserfc key set, for validating our own tokens."""
-        return KeySet.import_key_set(self.public_jwks())  # type: ignore[arg-type]
+            if self._cache is None or now >= self._cache[0]:
+                live = [e for e in self._entries if e["retire_after"] is None or e["retire_after"] > now]
+                public = [ECKey.import_key(e["jwk"]).as_dict(private=False, use="sig", alg=SIGNING_ALG)
+                          for e in live]
+                until = min((e["retire_after"] for e in live if e["retire_after"] is not None),
+                            default=float("inf"))
+                self._cache = (until, public, KeySet.import_key_set({"keys": public}))  # type: ignore[dict-item]
+            return self._cache[1], self._cache[2]
 
     def rotate(self, *, keep_for: int) -> str:
         """Start signing with a new key; keep the old one published ``keep_for`` seconds more.
@@ -93,7 +106,7 @@ class KeyStore:
         if not entries or entries[-1]["retire_after"] is not None:
             raise ConfigError("the key file has no current signing key", where=str(self.path),
                               hint="run `dtsen-hub keys rotate`")
-        self._entries, self._stamp = entries, stamp
+        self._entries, self._stamp, self._cache = entries, stamp, None
 
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

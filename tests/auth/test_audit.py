@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from pathlib import Path
@@ -134,3 +135,17 @@ def test_record_many_is_one_chain(tmp_path: Path) -> None:
     assert audit.record_many([_entry(n) for n in range(5)]) == [1, 2, 3, 4, 5]
     assert audit.record_many([]) == []
     assert audit.verify().ok
+
+
+def test_arecord_group_commits_concurrent_requests(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.sqlite")
+
+    async def many() -> list[int]:
+        return list(await asyncio.gather(*(audit.arecord(_entry(n)) for n in range(200))))
+
+    seqs = asyncio.run(many())
+    assert sorted(seqs) == list(range(1, 201))
+    audit.record(_entry(999))
+    audit.close()
+    report = AuditLog(tmp_path / "audit.sqlite").verify()
+    assert report.ok and report.entries == 201
