@@ -95,8 +95,8 @@ def region_stats(conn: sqlite3.Connection, code: str, vis: Visibility) -> Region
     if not vis.in_region(code) or conn.execute(
             f"SELECT 1 FROM regions WHERE gen = {CURRENT} AND code = ?", (code,)).fetchone() is None:
         return None
-    psql, pparams = region_where("p.village_code", vis, code)
-    hsql, hparams = region_where("h.village_code", vis, code)
+    psql, pparams = region_where("p.village_code", vis, code, indexed=True)
+    hsql, hparams = region_where("h.village_code", vis, code, indexed=True)
     persons, deceased = conn.execute(f"SELECT COUNT(*), COALESCE(SUM(deceased), 0) FROM persons p WHERE "
                                      f"p.gen = {CURRENT} AND {psql}", pparams).fetchone()
     deciles = [(r[0], r[1]) for r in conn.execute(

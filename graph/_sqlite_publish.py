@@ -121,6 +121,10 @@ def publish(conn: sqlite3.Connection, pub: Publication, progress: Progress | Non
     conn.execute("UPDATE generations SET state = CASE WHEN gen = ? THEN 'current' ELSE 'retired' END", (gen,))
     conn.execute("COMMIT")
     drop_stale(conn)
+    # Fresh statistics, sampled so this stays quick at a million rows: without them the planner
+    # guesses, and may walk a whole program index to find one person's enrolments.
+    conn.execute("PRAGMA analysis_limit=2000")
+    conn.execute("ANALYZE")
 
 
 def attach_record(conn: sqlite3.Connection, record: RecordRow, person: PersonRow | None,

@@ -34,9 +34,17 @@ def _range(column: str, prefix: str) -> tuple[str, list[str]]:
     return f"({column} >= ? AND {column} < ?)", [prefix, upper]
 
 
-def region_where(column: str, vis: Visibility, region: str | None = None) -> tuple[str, list[str]]:
+def region_where(column: str, vis: Visibility, region: str | None = None, *,
+                 indexed: bool = False) -> tuple[str, list[str]]:
     """SQL (and parameters) keeping rows whose ``column`` lies in the visible
-    regions and, if given, inside ``region`` as well."""
+    regions and, if given, inside ``region`` as well.
+
+    By default the column is written ``+column``, which tells SQLite not to
+    drive the query from the region index: lookups by id, NIK or household are
+    far more selective than a province. Aggregates over a region pass
+    ``indexed=True``.
+    """
+    column = column if indexed else f"+{column}"
     parts: list[str] = []
     params: list[str] = []
     if vis.regions is not None:

@@ -1,0 +1,146 @@
+"""Store benchmark: publish throughput and the person read, on both stores.
+
+Measures, per store and size (synthetic data from ``tests/graph/_synth.py``):
+
+* publish throughput: graph elements (nodes + relationships) per second of a
+  full ``publish`` into an empty store;
+* latency of "person by NIK with household, members and enrolments" under a
+  regional government's access (regions ``32``, no health/education/linkage):
+  ``get_person_by_nik`` -> ``get_households`` -> ``members_of_households`` ->
+  ``enrolments_of_persons``, one composite call as a resolver would make it.
+  Half the NIKs asked are outside the region, so the filter does real work.
+
+Results are merged into ``bench/results/store.json`` by (store, records).
+
+Example:
+    $ .venv/bin/python -m bench.store_bench --sizes 100000 --stores embedded
+    $ NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... .venv/bin/python -m bench.store_bench --stores neo4j
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from graph import FieldGroup, GraphStore, Publication, Visibility, open_store
+from tests.graph._synth import synthetic_publication
+
+ROOT = Path(__file__).resolve().parents[1]
+REGIONAL = Visibility(("32",), frozenset({FieldGroup.IDENTITY, FieldGroup.NIK, FieldGroup.CONTACT,
+                                          FieldGroup.HOUSEHOLD, FieldGroup.WELFARE, FieldGroup.PROGRAM}))
+TARGETS = {"neo4j_publish_elements_per_second": 50_000, "embedded_read_p99_ms": 5.0,
+           "neo4j_read_p99_ms": 15.0}
+
+
+def graph_size(pub: Publication) -> tuple[int, int]:
+    """(nodes, relationships) the publication becomes in the graph model of the README."""
+    regions = {c[:n] for x in (*pub.persons, *pub.households, *pub.records) if x.village_code
+               for c in [x.village_code] for n in (2, 4, 6, 10)}
+    programs = {d.program for d in pub.datasets if d.program} | {r.program for r in pub.records if r.program}
+    nodes = (len(pub.records) + len(pub.persons) + len(pub.households) + len(pub.datasets) + len(programs)
+             + len(regions) + len(pub.review_items) + 1)
+    rels = (2 * len(pub.records)                                            # OF, FROM
+            + sum(1 for p in pub.persons if p.household_id)                 # MEMBER_OF
+            + sum(1 for r in pub.records if r.program)                      # ENROLLED_IN
+            + sum(1 for h in pub.households if h.village_code)              # IN
+            + sum(1 for c in regions if len(c) > 2)                         # PART_OF
+            + len(pub.matches))                                             # MATCHES
+    return nodes, rels
+
+
+def person_read(store: GraphStore, nik: str) -> bool:
+    person = store.get_person_by_nik(nik, REGIONAL)
+    if person is None:
+        return False
+    ids = [person.person_id]
+    if person.household_id:
+        store.get_households([person.household_id], REGIONAL)
+        members = store.members_of_households([person.household_id], REGIONAL)
+        ids += [m.person.person_id for m in members.get(person.household_id, [])]
+    store.enrolments_of_persons(ids, REGIONAL)
+    return True
+
+
+def measure_reads(store: GraphStore, pub: Publication, queries: int, seed: int = 7) -> dict[str, Any]:
+    rng = random.Random(seed)
+    niks = [p.nik for p in rng.sample(pub.persons, min(queries, len(pub.persons))) if p.nik]
+    for nik in niks[:100]:                      # warm caches and query plans
+        person_read(store, nik)
+    times, found = [], 0
+    for nik in niks:
+        start = time.perf_counter()
+        found += person_read(store, nik)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"queries": len(times), "found_in_region": found, "p50_ms": round(statistics.median(times), 3),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 3),
+            "mean_ms": round(statistics.fmean(times), 3)}
+
+
+def open_fresh(kind: str, work: Path) -> GraphStore:
+    if kind == "embedded":
+        shutil.rmtree(work, ignore_errors=True)
+        return open_store(str(work / "graph.sqlite"))
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        raise SystemExit("set NEO4J_URI (and NEO4J_USER / NEO4J_PASSWORD) to benchmark Neo4j")
+    from neo4j import GraphDatabase
+
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+    with GraphDatabase.driver(uri, auth=auth) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    return open_store(uri, user=auth[0], password=auth[1])
+
+
+def run_one(kind: str, records: int, queries: int, work: Path) -> dict[str, Any]:
+    pub = synthetic_publication(records, "B")
+    nodes, rels = graph_size(pub)
+    store = open_fresh(kind, work / kind)
+    try:
+        start = time.perf_counter()
+        store.publish(pub)
+        seconds = time.perf_counter() - start
+        reads = measure_reads(store, pub, queries)
+    finally:
+        store.close()
+    return {"store": kind, "records": len(pub.records), "persons": len(pub.persons), "nodes": nodes,
+            "relationships": rels, "publish_seconds": round(seconds, 2),
+            "elements_per_second": round((nodes + rels) / seconds), "person_read": reads,
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--stores", nargs="+", default=["embedded", "neo4j"], choices=["embedded", "neo4j"])
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "store.json")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    args = parser.parse_args()
+    existing = json.loads(args.out.read_text()) if args.out.exists() else {}
+    results = {(r["store"], r["records"]): r for r in existing.get("results", [])}
+    for kind in args.stores:
+        for size in args.sizes:
+            row = run_one(kind, size, args.queries, args.work)
+            results[(kind, row["records"])] = row
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps({
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()},
+                "targets": TARGETS, "results": sorted(results.values(), key=lambda r: (r["store"],
+                                                                                       r["records"]))},
+                indent=2) + "\n")
+            print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    main()
