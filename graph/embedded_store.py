@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import ConfigError
@@ -83,6 +84,20 @@ class EmbeddedStore:
                 self._all.append(conn)
         return conn
 
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """One snapshot for a whole read method, so a publish switching runs between two of
+        its statements cannot make it answer half from each run."""
+        conn = self._conn()
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -118,73 +133,93 @@ class EmbeddedStore:
 
     # -- people and households
     def get_persons(self, ids: Iterable[str], visibility: Visibility) -> dict[str, PersonView]:
-        return reads.get_persons(self._conn(), ids, visibility)
+        with self._read() as conn:
+            return reads.get_persons(conn, ids, visibility)
 
     def get_person_by_nik(self, nik: str, visibility: Visibility) -> PersonView | None:
-        return reads.get_person_by_nik(self._conn(), nik, visibility)
+        with self._read() as conn:
+            return reads.get_person_by_nik(conn, nik, visibility)
 
     def get_households(self, ids: Iterable[str], visibility: Visibility) -> dict[str, HouseholdView]:
-        return reads.get_households(self._conn(), ids, visibility)
+        with self._read() as conn:
+            return reads.get_households(conn, ids, visibility)
 
     def get_household_by_kk(self, kk: str, visibility: Visibility) -> HouseholdView | None:
-        return reads.household_by_kk(self._conn(), kk, visibility)
+        with self._read() as conn:
+            return reads.household_by_kk(conn, kk, visibility)
 
     def members_of_households(self, ids: Iterable[str],
                               visibility: Visibility) -> dict[str, list[MemberView]]:
-        return reads.members_of_households(self._conn(), ids, visibility)
+        with self._read() as conn:
+            return reads.members_of_households(conn, ids, visibility)
 
     def list_persons(self, visibility: Visibility, *, region: str | None = None, program: str | None = None,
                      first: int = 50, after: str | None = None) -> Page[PersonView]:
-        return lists.list_persons(self._conn(), visibility, region, program, first, after)
+        with self._read() as conn:
+            return lists.list_persons(conn, visibility, region, program, first, after)
 
     # -- records, matches, programs
     def get_records(self, keys: Iterable[str], visibility: Visibility) -> dict[str, RecordView]:
-        return reads.get_records(self._conn(), keys, visibility)
+        with self._read() as conn:
+            return reads.get_records(conn, keys, visibility)
 
     def records_of_persons(self, ids: Iterable[str], visibility: Visibility) -> dict[str, list[RecordView]]:
-        return reads.records_of_persons(self._conn(), ids, visibility)
+        with self._read() as conn:
+            return reads.records_of_persons(conn, ids, visibility)
 
     def matches_of_records(self, keys: Iterable[str], visibility: Visibility) -> dict[str, list[MatchView]]:
-        return reads.matches_of_records(self._conn(), keys, visibility)
+        with self._read() as conn:
+            return reads.matches_of_records(conn, keys, visibility)
 
     def enrolments_of_persons(self, ids: Iterable[str],
                               visibility: Visibility) -> dict[str, list[EnrolmentView]]:
-        return reads.enrolments_of_persons(self._conn(), ids, visibility)
+        with self._read() as conn:
+            return reads.enrolments_of_persons(conn, ids, visibility)
 
     def program_overlap(self, programs: list[str], visibility: Visibility, *, region: str | None = None,
                         first: int = 50, after: str | None = None) -> Page[PersonView]:
-        return lists.program_overlap(self._conn(), programs, visibility, region, first, after)
+        with self._read() as conn:
+            return lists.program_overlap(conn, programs, visibility, region, first, after)
 
     def duplicate_enrolments(self, program: str, visibility: Visibility, *, region: str | None = None,
                              first: int = 50, after: str | None = None) -> Page[DuplicateEnrolmentView]:
-        return lists.duplicate_enrolments(self._conn(), program, visibility, region, first, after)
+        with self._read() as conn:
+            return lists.duplicate_enrolments(conn, program, visibility, region, first, after)
 
     def targeting(self, program: str, visibility: Visibility, *, region: str | None = None) -> TargetingView:
-        return lists.targeting(self._conn(), program, visibility, region)
+        with self._read() as conn:
+            return lists.targeting(conn, program, visibility, region)
 
     def region_stats(self, code: str, visibility: Visibility) -> RegionStatsView | None:
-        return lists.region_stats(self._conn(), code, visibility)
+        with self._read() as conn:
+            return lists.region_stats(conn, code, visibility)
 
     # -- review and history
     def review_queue(self, visibility: Visibility, *, region: str | None = None, dataset: str | None = None,
                      program: str | None = None, status: str = "open", first: int = 50,
                      after: str | None = None) -> Page[ReviewItemView]:
-        return review.review_queue(self._conn(), visibility, region, dataset, program, status, first, after)
+        with self._read() as conn:
+            return review.review_queue(conn, visibility, region, dataset, program, status, first, after)
 
     def get_review_item(self, item_id: str, visibility: Visibility) -> ReviewItemView | None:
-        return review.get_review_item(self._conn(), item_id, visibility)
+        with self._read() as conn:
+            return review.get_review_item(conn, item_id, visibility)
 
     def constraints(self) -> list[ConstraintRow]:
-        return review.constraints(self._conn())
+        with self._read() as conn:
+            return review.constraints(conn)
 
     def get_proposal(self, proposal_id: str, visibility: Visibility) -> ProposalRow | None:
-        return review.get_proposal(self._conn(), proposal_id, visibility)
+        with self._read() as conn:
+            return review.get_proposal(conn, proposal_id, visibility)
 
     def linkage_runs(self, visibility: Visibility, *, first: int = 20) -> list[LinkageRunView]:
-        return review.linkage_runs(self._conn(), visibility, first)
+        with self._read() as conn:
+            return review.linkage_runs(conn, visibility, first)
 
     def lineage(self, old_id: str, visibility: Visibility) -> list[LineageRow]:
-        return review.lineage(self._conn(), old_id, visibility)
+        with self._read() as conn:
+            return review.lineage(conn, old_id, visibility)
 
     def datasets(self) -> list[DatasetRow]:
         rows = self._conn().execute(f"SELECT name, agency, program, reference, records FROM datasets "

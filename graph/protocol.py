@@ -20,12 +20,13 @@ Rules every method keeps:
   from batch results and ``None`` from single lookups.
 * **Group gates.** Households and members need ``HOUSEHOLD``; records and
   matches need ``LINKAGE``; enrolments, overlap, duplicates and targeting need
-  ``PROGRAM``; the review queue and decisions need ``REVIEW``; runs and lineage
+  ``PROGRAM``; the review queue and decisions need ``REVIEW``; linkage runs
   need ``LINKAGE``. Without the group the store returns nothing (empty / None),
   silently: raising FORBIDDEN is the API layer's job, the store's is to never
   fetch what it should not.
 * **The current run.** Reads see exactly one published run: the previous one
   until a publish has fully landed, then the new one (see :meth:`publish`).
+  One method call answers from one snapshot, even when it runs several queries.
 * **Keyset pagination.** Lists take ``first`` (1..``paging.MAX_PAGE``, else
   InputError) and ``after`` (an opaque cursor from ``Page.end_cursor``, built
   with ``graph.paging``). Orders are fixed and documented per method, so both
