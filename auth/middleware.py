@@ -50,11 +50,14 @@ class BearerAuthMiddleware:
         if kind.lower() == "bearer":
             try:
                 if not token.strip():
-                    await error_response(_InvalidRequest(), self.realm)(scope, receive, send)
-                    return
+                    raise _InvalidRequest()
                 access = await self.validator.authenticate(token.strip(), headers.get(PURPOSE_HEADER) or None)
             except HubError as exc:
-                await error_response(exc, self.realm)(scope, receive, send)
+                if scope["type"] == "websocket":
+                    # Closing before accepting makes the server answer the handshake with 403.
+                    await send({"type": "websocket.close", "code": 1008, "reason": exc.message[:120]})
+                else:
+                    await error_response(exc, self.realm)(scope, receive, send)
                 return
         scope.setdefault("state", {})["access"] = access
         await self.app(scope, receive, send)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from joserfc import jws, jwt
@@ -29,6 +30,7 @@ from auth.external import ExternalIssuer, JwksCache, claim_at, claim_list
 from auth.keys import SIGNING_ALG, KeyStore
 from auth.policy import Policy
 from auth.revocation import TokenLedger
+from core.errors import InputError
 
 __all__ = ["TokenValidator"]
 
@@ -90,7 +92,7 @@ class TokenValidator:
         if purpose not in access.purposes:
             raise PurposeError(f"purpose {purpose!r} is not allowed for client {access.client_id!r}",
                                where="X-Purpose", hint=f"allowed: {', '.join(sorted(access.purposes))}")
-        return Access(**{**access.__dict__, "purpose": purpose})
+        return replace(access, purpose=purpose)
 
     def _verify(self, token: str, keys: KeySet, algorithms: Iterable[str], header: Mapping[str, Any],
                 *, issuer: str, audience: str) -> dict[str, Any]:
@@ -143,7 +145,7 @@ class TokenValidator:
             raise InvalidTokenError(f"profile {profile!r} is not in the policy", where="profile")
         try:
             limited = self.policy.normalise_regions(regions) if regions else None
-        except Exception as exc:
+        except InputError as exc:
             raise InvalidTokenError(f"bad regions claim: {exc}", where="regions") from exc
         if spec.regions_required and not limited:
             raise InvalidTokenError(f"a {profile} token must carry regions", where="regions")
