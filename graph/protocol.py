@@ -63,7 +63,10 @@ from graph.views import (
 
 __all__ = ["GraphStore", "Progress"]
 
-#: ``progress(phase, done, total)``: phase is e.g. "records", "persons", "matches".
+#: ``progress(phase, done, total)``, called after each committed batch. Phases are the
+#: kinds written: datasets, programs, regions, households, persons, records, matches,
+#: review_items. A store reports "records" after its first committed batch of records
+#: (the crash test kills the publisher right then).
 Progress = Callable[[str, int, int], None]
 
 

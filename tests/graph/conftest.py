@@ -2,7 +2,9 @@
 
 The Neo4j half uses the session fixture ``neo4j_server`` (tests/conftest.py),
 which starts a real Neo4j (or points at ``NEO4J_URI``). Each use starts from
-an empty database.
+an empty database. Neo4j Community has one database, so a test module uses
+either ``published`` (shared, read-only) or ``store`` (fresh per test), never
+both: a fresh ``store`` would wipe the shared graph under the other tests.
 """
 
 from __future__ import annotations
