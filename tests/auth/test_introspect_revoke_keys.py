@@ -7,6 +7,7 @@ import stat
 import httpx
 from joserfc import jwt
 
+from auth import KeyStore
 from tests.auth.conftest import Hub
 
 
@@ -77,6 +78,16 @@ def test_key_rotation_keeps_old_tokens_valid(hub: Hub) -> None:
     for token in (old_token, new_token):
         reply = httpx.get(f"{hub.base_url}/whoami", headers={"Authorization": f"Bearer {token}"})
         assert reply.status_code == 200, reply.text
+
+
+def test_rotation_by_another_process_reaches_the_running_server(hub: Hub) -> None:
+    # `dtsen-hub keys rotate` opens its own KeyStore on the same file, as the CLI does.
+    new_kid = KeyStore(hub.settings.data_dir / "signing-keys.json").rotate(keep_for=900)
+    published = {k["kid"] for k in httpx.get(f"{hub.base_url}/.well-known/jwks.json").json()["keys"]}
+    assert new_kid in published
+    pair = hub.add_client("health_ministry", purposes=["health_insurance"])
+    token = hub.token_for(pair[0], pair[1])
+    assert jwt.decode(token, hub.parts.keys.verification_keys()).header["kid"] == new_kid
 
 
 def test_retired_key_leaves_the_jwks_when_its_tokens_expired(hub: Hub) -> None:

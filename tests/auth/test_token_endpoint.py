@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
 import pytest
 from authlib.integrations.base_client import OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
 
@@ -77,6 +80,34 @@ def test_replayed_client_assertion_is_refused(hub: Hub) -> None:
     assert "used before" in replay.json()["error_description"]
 
 
+def test_authlib_client_reusing_an_assertion_jti_is_refused(hub: Hub) -> None:
+    key = ECKey.generate_key("P-256", auto_kid=True)
+    client, _ = hub.add_client("data_steward", public_jwk=key.as_dict(private=False))
+    with hub.oauth(client, key, "private_key_jwt") as session:
+        session.register_client_auth_method(
+            PrivateKeyJWT(hub.token_url, alg="ES256", claims={"jti": "fixed-by-a-careless-integrator"}))
+        assert session.fetch_token(hub.token_url, grant_type="client_credentials")["access_token"]
+        with pytest.raises(OAuthError) as refused:
+            session.fetch_token(hub.token_url, grant_type="client_credentials")
+    assert refused.value.error == "invalid_client"
+
+
+def test_async_client_token_and_introspection(hub: Hub) -> None:
+    client, secret = hub.add_client("education_ministry")
+
+    async def flow() -> dict[str, object]:
+        async with AsyncOAuth2Client(client.client_id, secret, scope="person:education",
+                                     token_endpoint_auth_method="client_secret_post") as session:
+            token = await session.fetch_token(hub.token_url, grant_type="client_credentials")
+            reply = await session.introspect_token(f"{hub.base_url}/oauth/introspect",
+                                                   token=token["access_token"])
+            return dict(reply.json())
+
+    info = asyncio.run(flow())
+    assert info["active"] is True and info["scope"] == "person:education"
+    assert info["client_id"] == client.client_id
+
+
 def test_assertion_signed_by_another_key_is_refused(hub: Hub) -> None:
     key, other = ECKey.generate_key("P-256"), ECKey.generate_key("P-256")
     client, _ = hub.add_client("health_ministry", public_jwk=key.as_dict(private=False))
@@ -129,6 +160,7 @@ def test_other_grant_types_are_unsupported(hub: Hub) -> None:
 
 def test_metadata_follows_rfc8414(hub: Hub) -> None:
     meta = httpx.get(f"{hub.base_url}/.well-known/oauth-authorization-server").json()
+    AuthorizationServerMetadata(meta).validate()
     assert meta["issuer"] == hub.settings.issuer_url
     assert meta["token_endpoint"] == hub.token_url
     assert meta["grant_types_supported"] == ["client_credentials"]
