@@ -7,11 +7,13 @@ Example:
     $ dtsen-hub token issue kemenkes-pbi --scope "person:identity person:health"
     $ dtsen-hub keys rotate
     $ dtsen-hub audit verify
+    $ dtsen-hub audit history P0000042
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,6 +175,29 @@ def audit_verify(data_dir: Path | None = DataDir) -> None:
     for problem in report.problems:
         out.print(f"  entry {problem.seq}: {problem.kind}: {problem.message}")
     raise typer.Exit(1)
+
+
+@audit_app.command("history")
+def audit_history(person_id: str = typer.Argument(..., metavar="PERSON_ID", help="A person's stable id."),
+                  first: int = typer.Option(20, "--first", help="How many entries, newest first."),
+                  data_dir: Path | None = DataDir) -> None:
+    """Who accessed a person's data, when, and for what purpose."""
+    try:
+        settings = load_settings(data_dir=data_dir)
+        log = AuditLog(settings.data_dir / "audit.sqlite")
+        page = log.history(person_id, first=first)
+        log.close()
+    except HubError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from exc
+    table = Table("entry", "time (UTC)", "client", "agency", "purpose", "operation", "outcome")
+    for item in page.entries:
+        e = item.entry
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(e.time))
+        table.add_row(str(item.seq), when, e.client_id, e.agency, e.purpose or "-", e.operation, e.outcome)
+    (out if out.is_terminal else Console(width=160)).print(table)
+    if page.has_next_page:
+        err.print(f"more entries: raise --first (shown {len(page.entries)})")
 
 
 def _read_public_key(path: Path) -> dict[str, object]:

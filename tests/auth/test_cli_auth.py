@@ -89,3 +89,16 @@ def test_audit_verify_exit_code(tmp_path: Path, tamper: str | None, code: int) -
         conn.close()
     out, _ = _run("audit", "verify", data_dir=tmp_path, code=code)
     assert ("intact: 3 entries" in out) if code == 0 else ("entry 2: edited" in out)
+
+
+def test_audit_history_lists_who_saw_a_person(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.sqlite")
+    log.record(AuditEntry("kemenkes-pbi", "Kemenkes", "health_insurance", "person", "0" * 64,
+                          person_ids=("P1", "P2")))
+    log.record(AuditEntry("pemkot", "Pemkot Bandung", "regional_planning", "persons", "1" * 64,
+                          person_ids=("P2",)))
+    log.close()
+    out, _ = _run("audit", "history", "P2", data_dir=tmp_path)
+    assert out.index("pemkot") < out.index("kemenkes-pbi") and "health_insurance" in out
+    out, _ = _run("audit", "history", "P1", data_dir=tmp_path)
+    assert "kemenkes-pbi" in out and "pemkot" not in out
