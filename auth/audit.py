@@ -77,6 +77,11 @@ class LoggedEntry:
     entry: AuditEntry
     hash: str
 
+    @property
+    def cursor(self) -> str:
+        """This entry's opaque keyset cursor: pass it as ``after`` to continue past it."""
+        return _encode_cursor(self.seq)
+
 
 @dataclass(frozen=True)
 class AuditPage:
@@ -149,7 +154,7 @@ class AuditLog:
             (kind, person_id, before if before is not None else 2**62, first + 1)).fetchall()
         entries = [LoggedEntry(seq, _entry(body), digest) for seq, body, digest in rows[:first]]
         more = len(rows) > first
-        return AuditPage(entries, _encode_cursor(entries[-1].seq) if entries else None, more)
+        return AuditPage(entries, entries[-1].cursor if entries else None, more)
 
     def entries(self, *, start: int = 1, limit: int = 1000) -> list[LoggedEntry]:
         """Entries in chain order from ``start`` (for export and review)."""

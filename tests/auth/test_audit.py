@@ -95,7 +95,8 @@ def test_history_per_person_is_keyset_paginated(tmp_path: Path) -> None:
         audit.record(_entry(n, people=("p1", "p2") if n % 2 else ("p2",)))
     page = audit.history("p1", first=5)
     assert [e.entry.operation for e in page.entries] == ["op25", "op23", "op21", "op19", "op17"]
-    assert page.has_next_page and page.end_cursor
+    assert page.has_next_page and page.end_cursor == page.entries[-1].cursor
+    assert audit.history("p1", first=2, after=page.entries[0].cursor).entries[0].seq == 23
     seen = [e.seq for e in page.entries]
     while page.has_next_page:
         page = audit.history("p1", first=5, after=page.end_cursor)
