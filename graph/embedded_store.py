@@ -19,13 +19,14 @@ Example:
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from core.errors import ConfigError
+from core.errors import ConfigError, ConflictError
 from graph import _sqlite_lists as lists
 from graph import _sqlite_publish as writes
 from graph import _sqlite_read as reads
@@ -54,6 +55,22 @@ from graph.views import (
 )
 
 __all__ = ["EmbeddedStore"]
+
+
+@contextmanager
+def _publish_lock(path: Path) -> Iterator[None]:
+    """One publisher per file: a second one would delete the first one's half-written
+    generation as stale. ``flock`` dies with its holder, so a killed publish never blocks."""
+    with open(path.with_name(path.name + ".publish-lock"), "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ConflictError(f"another process is publishing into {path}", where="publish",
+                                hint="wait for it to finish, then publish again") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class EmbeddedStore:
@@ -113,7 +130,10 @@ class EmbeddedStore:
 
     # -- writing
     def publish(self, pub: Publication, *, progress: Progress | None = None) -> None:
-        writes.publish(self._conn(), pub, progress)
+        """See :meth:`GraphStore.publish`. ConflictError while another process publishes
+        into the same file (an OS lock, released by the kernel if that process dies)."""
+        with _publish_lock(self.path):
+            writes.publish(self._conn(), pub, progress)
 
     def attach_record(self, record: RecordRow, *, person: PersonRow | None = None,
                       household: HouseholdRow | None = None, dataset: DatasetRow | None = None) -> None:
