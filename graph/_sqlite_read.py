@@ -115,11 +115,24 @@ def get_records(conn: sqlite3.Connection, keys: Iterable[str], vis: Visibility) 
     return {r.record_key: r for r in _records(conn, vis, "record_key", keys)}
 
 
+def _visible_person_ids(conn: sqlite3.Connection, ids: Iterable[str], vis: Visibility) -> list[str]:
+    region, rparams = region_where("p.village_code", vis)
+    found: list[str] = []
+    for chunk in chunks(ids):
+        found += [r[0] for r in conn.execute(
+            f"SELECT p.person_id FROM persons p WHERE p.gen = {CURRENT} AND {region} "
+            f"AND p.person_id IN ({marks(len(chunk))}) ORDER BY p.person_id", [*rparams, *chunk])]
+    return found
+
+
 def records_of_persons(conn: sqlite3.Connection, ids: Iterable[str],
                        vis: Visibility) -> dict[str, list[RecordView]]:
-    out: dict[str, list[RecordView]] = {}
-    for r in _records(conn, vis, "person_id", ids):
-        out.setdefault(r.person_id, []).append(r)
+    if not vis.allows(FieldGroup.LINKAGE):
+        return {}
+    wanted = list(ids)
+    out: dict[str, list[RecordView]] = {pid: [] for pid in _visible_person_ids(conn, wanted, vis)}
+    for r in _records(conn, vis, "person_id", wanted):
+        out[r.person_id].append(r)
     for lst in out.values():
         lst.sort(key=lambda r: r.record_key)
     return out

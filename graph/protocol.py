@@ -180,18 +180,21 @@ class GraphStore(Protocol):
         ...
 
     def records_of_persons(self, ids: Iterable[str], visibility: Visibility) -> dict[str, list[RecordView]]:
-        """Each visible person's source records, ordered by record_key. Needs LINKAGE."""
+        """Each visible person's source records, ordered by record_key (every visible
+        id maps to a list, possibly empty). Needs LINKAGE."""
         ...
 
     def matches_of_records(self, keys: Iterable[str], visibility: Visibility) -> dict[str, list[MatchView]]:
         """Scored pairs touching each record (either side), both ends visible,
-        ordered by probability descending then the other key. Needs LINKAGE."""
+        ordered by probability descending then the other key (every visible key
+        maps to a list, possibly empty). Needs LINKAGE."""
         ...
 
     def enrolments_of_persons(self, ids: Iterable[str],
                               visibility: Visibility) -> dict[str, list[EnrolmentView]]:
         """Each visible person's enrolments (one per enrolling record), ordered by
-        program, dataset, source_id. Needs PROGRAM."""
+        program, dataset, source_id (every visible id maps to a list, possibly
+        empty). Needs PROGRAM."""
         ...
 
     def program_overlap(self, programs: list[str], visibility: Visibility, *, region: str | None = None,

@@ -136,3 +136,11 @@ def test_enrolments_one_per_enrolling_record(published: GraphStore) -> None:
     assert e["P1"][0].agency == "kemensos"
     assert published.enrolments_of_persons(["P1", "P4"], BANDUNG).keys() == {"P1"}
     assert published.enrolments_of_persons(["P1"], BARE) == {}
+
+
+def test_batch_lists_map_every_visible_id(published: GraphStore) -> None:
+    assert published.records_of_persons(["P2", "P4", "NOPE"], BANDUNG) == {}          # no LINKAGE
+    steward = published.records_of_persons(["P2", "P4", "NOPE"], STEWARD_32)
+    assert list(steward) == ["P2"] and [r.record_key for r in steward["P2"]] == ["dukcapil:D2"]
+    assert published.matches_of_records(["dukcapil:D2"], EVERYTHING) == {"dukcapil:D2": []}
+    assert published.enrolments_of_persons(["P2"], BANDUNG) == {"P2": []}
