@@ -2,7 +2,8 @@
 
 ``create_app`` wires the OAuth 2.0 authorization server's routes, the bearer-token
 middleware (every request gets ``request.state.access``: an :class:`auth.Access` or
-``None``) and the audit log. The GraphQL endpoint is added here by the schema layer.
+``None``), the audit log and ``/graphql`` (see ``hub._graphql``). Without a ``store`` the
+one named by the settings is opened (and closed with the app).
 
 Example:
     >>> from hub.settings import load_settings
@@ -20,6 +21,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from auth import AuditLog, BearerAuthMiddleware, HubAuthorizationServer, close_auth, open_auth
+from graph import open_store
+from hub._graphql import graphql_routes
 from hub.settings import Settings
 
 __all__ = ["create_app"]
@@ -36,6 +39,10 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
                       external_issuers=settings.external_issuers, require_purpose=settings.require_purpose)
     audit = AuditLog(settings.data_dir / "audit.sqlite")
     server = HubAuthorizationServer(parts)
+    owned = store is None
+    if store is None:
+        store = open_store(settings.store_location, user=settings.neo4j_user,
+                           password=settings.neo4j_password, database=settings.neo4j_database)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -44,8 +51,11 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
         finally:
             audit.close()
             close_auth(parts)
+            if owned:
+                store.close()
 
-    app = Starlette(routes=server.routes(), lifespan=lifespan,
+    routes = [*server.routes(), *graphql_routes(settings, store, audit, parts.policy)]
+    app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(BearerAuthMiddleware, validator=parts.validator)])
     app.state.settings = settings
     app.state.auth = parts

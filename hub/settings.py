@@ -43,6 +43,28 @@ class Settings(BaseSettings):
                               "`exp`, `nbf` and `iat`.")
     require_purpose: bool = Field(True, description="Refuse an authenticated request without `X-Purpose` "
                                   "when its client may state more than one purpose.")
+    graphql_max_depth: int = Field(10, ge=2, le=50, description="Deepest GraphQL selection accepted.")
+    graphql_max_aliases: int = Field(15, ge=0, description="Most aliases one GraphQL document may use.")
+    graphql_max_tokens: int = Field(2000, ge=50, description="Most lexical tokens one GraphQL document "
+                                    "may have.")
+    graphql_max_page: int = Field(100, ge=1, le=1000, description="Largest `first` a connection accepts.")
+    graphql_max_batch: int = Field(10, ge=1, le=100, description="Most operations in one batched request "
+                                   "(1 turns batching off).")
+    graphql_max_body: int = Field(65536, ge=1024, description="Largest request body in bytes (413 above).")
+    graphql_rate: float = Field(50.0, ge=0, description="Requests per second per client and server worker "
+                                "(token bucket; 0 turns the limit off). Over it: 429 with Retry-After.")
+    graphql_burst: int = Field(100, ge=1, description="Requests a client may send at once before the "
+                               "rate applies.")
+    graphql_denial: str = Field("partial", pattern="^(partial|reject)$", description="`partial`: a field "
+                                "the token may not read is null with a FORBIDDEN error, the rest is "
+                                "answered; `reject`: the whole operation is refused. A request may ask "
+                                "for `reject` with the header `X-Denial-Mode: reject`.")
+    graphiql: bool = Field(True, description="Serve GraphiQL at /graphql to browsers.")
+    stats_min_cell: int = Field(10, ge=1, description="k: regional counts under k are suppressed "
+                                "(null plus a flag), with complementary suppression.")
+    decile_ceilings: dict[str, int] = Field(default_factory=lambda: {"PKH": 4, "BPNT": 5, "PBI-JK": 5},
+                                            description="Highest welfare decile each program targets "
+                                            "(JSON object), for `targeting`.")
     external_issuers: list[ExternalIssuer] = Field(
         default_factory=list, description="External identity providers (e.g. a Keycloak realm) whose tokens "
         "are accepted, as a JSON list of objects with issuer, jwks_url, audience, profile or profile_claim, "

@@ -1,0 +1,97 @@
+"""Per-operation guards around execution: the reject-whole-operation denial mode, and the audit entry.
+
+``OperationGuard`` runs before execution. In the default denial mode (``partial``) it does
+nothing: each denied field is answered by :class:`schema.requirements.RequireScopes`. When
+the caller asked for ``reject`` (header ``X-Denial-Mode: reject``) or the server is set to
+it, an operation touching any field the caller may not use is refused whole, with one
+FORBIDDEN error per field, before a single resolver runs.
+
+``AuditTrail`` writes one entry per operation (batched requests: one per operation) into
+the hash-chained audit log: the fields the caller was allowed and asked for, the ids of
+the people and households returned, and the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import ExecutionResult as CoreResult
+from graphql import GraphQLError, OperationDefinitionNode
+from strawberry.extensions import SchemaExtension
+
+from auth.audit import AuditEntry, document_hash
+from schema._analysis import selected_coordinates
+from schema.requirements import forbidden
+
+__all__ = ["AuditTrail", "OperationGuard"]
+
+
+def _requirements(execution_context: Any) -> dict[tuple[str, str], Any]:
+    return execution_context.schema.requirements  # type: ignore[no-any-return]
+
+
+class OperationGuard(SchemaExtension):
+    """Refuse the whole operation up front when the caller chose the ``reject`` denial mode."""
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        ctx = ec.context
+        if getattr(ctx, "denial", "partial") == "reject" and ec.graphql_document is not None:
+            rules = _requirements(ec)
+            denied = [(t, f) for t, f in selected_coordinates(ec.schema._schema, ec.query or "",
+                                                              ec.graphql_document)
+                      if (rule := rules.get((t, f))) is not None and not rule.allows(ctx.scopes)]
+            if denied:
+                ec.result = CoreResult(data=None, errors=[
+                    forbidden(f"{t}.{f}", rules[(t, f)], ctx.client_id) for t, f in denied])
+        yield
+
+
+class AuditTrail(SchemaExtension):
+    """One audit entry per operation, written when the operation is done."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        ec = self.execution_context
+        ctx = ec.context
+        log = ctx.services.audit_log if ctx is not None else None
+        if log is None or not ctx.services.config.audit:
+            return
+        result = ec.result
+        errors: list[GraphQLError] = list(getattr(result, "errors", None) or [])
+        fields: tuple[str, ...] = ()
+        if ec.graphql_document is not None:
+            rules = _requirements(ec)
+            fields = tuple(f"{t}.{f}" for t, f in selected_coordinates(ec.schema._schema, ec.query or "",
+                                                                      ec.graphql_document)
+                           if (rule := rules.get((t, f))) is None or rule.allows(ctx.scopes))
+        access = ctx.access
+        log.record(AuditEntry(
+            client_id=access.client_id, agency=access.agency, purpose=access.purpose,
+            operation=_operation_name(ec), document_hash=document_hash(ec.query or ""),
+            fields=fields, person_ids=tuple(sorted(ctx.person_ids)),
+            household_ids=tuple(sorted(ctx.household_ids)),
+            outcome=_outcome(getattr(result, "data", None), errors)))
+
+
+def _operation_name(ec: Any) -> str:
+    if ec.operation_name:
+        return str(ec.operation_name)
+    document = ec.graphql_document
+    if document is None:
+        return "(unparsed)"
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            roots = [s.name.value for s in definition.selection_set.selections if hasattr(s, "name")]
+            return f"{definition.operation.value}:{','.join(roots)}"[:200]
+    return "(none)"
+
+
+def _outcome(data: Any, errors: list[GraphQLError]) -> str:
+    if not errors:
+        return "ok"
+    codes = {(e.extensions or {}).get("code") for e in errors}
+    if data is None:
+        return "forbidden" if codes == {"FORBIDDEN"} else "rejected"
+    return "partial_forbidden" if "FORBIDDEN" in codes else "partial_error"

@@ -1,0 +1,72 @@
+"""The GraphQL HTTP endpoint: strawberry's ASGI view, with the caller's context and schema.
+
+Each operation (each entry of a batched request too) gets its own
+:class:`resolvers.RequestContext`, so DataLoaders, returned ids and the audit entry belong
+to one operation. Callers without a bearer token get 401 (GraphiQL's page itself loads
+without one, for people to paste their token into the headers pane).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from resolvers.context import RequestContext, Services
+from schema.visibility import SchemaRegistry
+
+__all__ = ["DENIAL_HEADER", "HubGraphQL"]
+
+#: A caller may ask for the stricter denial mode per request: ``X-Denial-Mode: reject``.
+DENIAL_HEADER = "x-denial-mode"
+
+
+class HubGraphQL(GraphQL):
+    """strawberry's ASGI GraphQL view for the hub."""
+
+    def __init__(self, registry: SchemaRegistry, services: Services, *, denial: str = "partial",
+                 graphiql: bool = True) -> None:
+        super().__init__(registry.full, graphql_ide="graphiql" if graphiql else None,
+                         allow_queries_via_get=True)
+        self.registry = registry
+        self.services = services
+        self.denial = denial
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        if isinstance(request, Request) and request.scope["type"] == "http":
+            adapter = self.request_adapter_class(request)
+            if getattr(request.state, "access", None) is None and not (
+                    self.graphql_ide and self.should_render_graphql_ide(adapter)):
+                return JSONResponse(
+                    {"errors": [{"message": "this endpoint needs a bearer token", "extensions": {
+                        "code": "UNAUTHENTICATED", "hint": "obtain a token from /oauth/token"}}]},
+                    status_code=401, headers={"WWW-Authenticate": 'Bearer realm="dtsen-hub"'})
+        return await super().run(request)
+
+    async def execute_single(self, request: Request, request_adapter: Any, sub_response: Response,  # type: ignore[override]
+                             context: Any, root_value: Any, request_data: Any) -> Any:
+        access = request.state.access
+        allowed = OperationType.from_http(request_adapter.method)
+        schema = self.registry.for_operation(access.scopes, request_data.query)
+        ctx = RequestContext(self.services, access, request)
+        wanted = (request.headers.get(DENIAL_HEADER) or "").strip().lower()
+        ctx.denial = "reject" if "reject" in (self.denial, wanted) else "partial"
+        try:
+            return await schema.execute(
+                request_data.query, root_value=None, variable_values=request_data.variables,
+                context_value=ctx, operation_name=request_data.operation_name,
+                allowed_operation_types=allowed, operation_extensions=request_data.extensions)
+        except CannotGetOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason()) from e
+        except InvalidOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason(request_adapter.method)) from e
+        except MissingQueryError as e:
+            raise HTTPException(400, "No GraphQL query found in the request") from e
+
+
