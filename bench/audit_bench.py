@@ -1,9 +1,11 @@
 """What writing the audit log costs: raw append rate, and API throughput with and without it.
 
 The API part serves the real app (bearer-token middleware, ES256 validation, client and
-revocation look-ups) with uvicorn on loopback, and drives two otherwise identical routes
-with concurrent httpx clients: one returns a small JSON answer, the other also appends an
-audit entry per request. Rounds alternate so background load hits both alike.
+revocation look-ups) with uvicorn on loopback, and drives otherwise identical routes with
+concurrent httpx clients from a separate process: ``plain`` returns a small JSON answer,
+``audited`` also appends an audit entry with ``await AuditLog.arecord`` (group commit),
+``audited_sync`` with ``AuditLog.record`` (one transaction per request, on the event
+loop). Rounds alternate so background load hits all alike.
 
 Usage:
     .venv/bin/python bench/audit_bench.py [--requests 3000] [--appends 5000]
@@ -104,24 +106,31 @@ def bench_api(data_dir: Path, count: int, concurrency: int, rounds: int) -> dict
         await request.app.state.audit.arecord(_entry(request.state.access, next(counter)))
         return JSONResponse({"persons": list(PEOPLE)})
 
+    async def audited_sync(request: Request) -> Response:
+        request.app.state.audit.record(_entry(request.state.access, next(counter)))
+        return JSONResponse({"persons": list(PEOPLE)})
+
     app.add_route("/plain", plain)
     app.add_route("/audited", audited)
+    app.add_route("/audited_sync", audited_sync)
     client, _ = app.state.auth.clients.add("bench", "health_ministry", purposes=["health_insurance"])
     token = TokenIssuer(app.state.auth.keys, issuer=settings.issuer_url,
                         audience=settings.audience).issue(client)["access_token"]
-    results: dict[str, list[float]] = {"plain": [], "audited": []}
+    results: dict[str, list[float]] = {"plain": [], "audited": [], "audited_sync": []}
     with serve_app(app, port=port) as base:
         _drive_in_process(f"{base}/plain", token, 200, concurrency)  # warm-up
         for _ in range(rounds):
-            for name in ("plain", "audited"):
+            for name in results:
                 results[name].append(_drive_in_process(f"{base}/{name}", token, count, concurrency))
         entries = AuditLog(data_dir / "audit.sqlite").verify()
     best = {k: max(v) for k, v in results.items()}
     return {"requests_per_round": count, "concurrency": concurrency, "rounds": rounds,
             "plain_req_per_s": [round(x) for x in results["plain"]],
             "audited_req_per_s": [round(x) for x in results["audited"]],
+            "audited_sync_req_per_s": [round(x) for x in results["audited_sync"]],
             "best_plain": round(best["plain"]), "best_audited": round(best["audited"]),
             "audited_over_plain": round(best["audited"] / best["plain"], 3),
+            "audited_sync_over_plain": round(best["audited_sync"] / best["plain"], 3),
             "audit_entries_written": entries.entries, "chain_ok": entries.ok}
 
 
