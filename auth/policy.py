@@ -108,6 +108,14 @@ class Policy:
             lines.append(f"| `{scope}` | {text} | {holders} |")
         return "\n".join(lines) + "\n"
 
+    def purpose_table_markdown(self) -> str:
+        """The README's purpose table: each purpose, its meaning, and the profiles that may state it."""
+        lines = ["| purpose | meaning | profiles |", "|---|---|---|"]
+        for purpose, text in self.purposes.items():
+            holders = ", ".join(n for n, p in self.profiles.items() if purpose in p.purposes)
+            lines.append(f"| `{purpose}` | {text} | {holders} |")
+        return "\n".join(lines) + "\n"
+
 
 def load_policy(path: Path | None = None) -> Policy:
     """Read and validate ``policy.toml`` (or ``path``) into a :class:`Policy`."""

@@ -29,9 +29,12 @@ def test_every_profile_purpose_is_defined() -> None:
         assert profile.purposes and profile.purposes <= POLICY.purposes.keys()
 
 
-def test_readme_scope_table_is_the_policy() -> None:
-    assert POLICY.scope_table_markdown() in README.read_text(encoding="utf-8"), (
+def test_readme_scope_and_purpose_tables_are_the_policy() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert POLICY.scope_table_markdown() in readme, (
         "README's scope table drifted from auth/policy.toml; paste policy.scope_table_markdown()")
+    assert POLICY.purpose_table_markdown() in readme, (
+        "README's purpose table drifted from auth/policy.toml; paste policy.purpose_table_markdown()")
 
 
 def test_unknown_profile_names_the_known_ones() -> None:
