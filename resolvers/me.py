@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry.types import Info
 
-from auth.audit import _encode_cursor as audit_cursor  # the log's own cursor format, per edge
 from core.errors import NotFoundError
 from resolvers.paging import Slice, check_page_size, slice_from_list
 
@@ -55,7 +54,8 @@ async def access_history(info: Info, person_id: strawberry.ID, first: int | None
     if visible is None:
         return slice_from_list([], lambda r: "", False)
     page = await ctx.call(ctx.services.audit_log.history, person_id, first=size, after=after)
+    cursors = {e.seq: e.cursor for e in page.entries}
     rows = [AuditRecord(e.seq, datetime.fromtimestamp(e.entry.time, UTC), e.entry.client_id, e.entry.agency,
                         e.entry.purpose, e.entry.operation, list(e.entry.fields), e.entry.outcome, e.hash)
             for e in page.entries]
-    return slice_from_list(rows, lambda r: audit_cursor(r.seq), page.has_next_page)
+    return slice_from_list(rows, lambda r: cursors[r.seq], page.has_next_page)

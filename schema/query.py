@@ -10,19 +10,29 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import me as whoami
-from resolvers import people
-from resolvers.me import AuditRecord
-from resolvers.paging import Slice
+from resolvers import people, programs, review, stats
 from schema.requirements import scoped
-from schema.scopes import AUDIT, HOUSEHOLD, HOUSEHOLD_BY_KK, IDENTITY, PERSON_BY_NIK, PUBLIC
+from schema.scopes import (
+    AUDIT,
+    HOUSEHOLD,
+    HOUSEHOLD_BY_KK,
+    IDENTITY,
+    LINKAGE,
+    PERSON_BY_NIK,
+    PROGRAM,
+    PUBLIC,
+    REVIEW,
+    STATS,
+)
 from schema.types.clients import AuditEntry, Client
 from schema.types.common import Connection
 from schema.types.households import Household
 from schema.types.people import Person
+from schema.types.programs import DuplicateEnrolment, TargetingReport
+from schema.types.review import LinkageRun, ReviewItem
+from schema.types.stats import RegionStats
 
 __all__ = ["Query"]
-
-_ = (Slice, AuditRecord)   # what the connection fields return at run time
 
 
 @strawberry.type(description="Read the linked graph. What you see depends on your token's scopes and "
@@ -38,5 +48,17 @@ class Query:
                                          graphql_type=Household | None)
     household_by_kk: Household | None = scoped(HOUSEHOLD_BY_KK, resolver=people.household_by_kk,
                                                graphql_type=Household | None)
+    program_overlap: Connection[Person] | None = scoped(PROGRAM, resolver=programs.program_overlap,
+                                                        graphql_type=Connection[Person] | None)
+    duplicate_enrolments: Connection[DuplicateEnrolment] | None = scoped(
+        PROGRAM, resolver=programs.duplicate_enrolments, graphql_type=Connection[DuplicateEnrolment] | None)
+    targeting: TargetingReport | None = scoped(PROGRAM, resolver=programs.targeting,
+                                               graphql_type=TargetingReport | None)
+    region_stats: RegionStats | None = scoped(STATS, resolver=stats.region_stats,
+                                              graphql_type=RegionStats | None)
+    review_queue: Connection[ReviewItem] | None = scoped(REVIEW, resolver=review.review_queue,
+                                                         graphql_type=Connection[ReviewItem] | None)
+    linkage_runs: list[LinkageRun] | None = scoped(LINKAGE, resolver=review.linkage_runs,
+                                                   graphql_type=list[LinkageRun] | None)
     access_history: Connection[AuditEntry] | None = scoped(AUDIT, resolver=whoami.access_history,
                                                            graphql_type=Connection[AuditEntry] | None)
