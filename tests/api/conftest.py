@@ -90,8 +90,9 @@ class Caller:
                 return Result(exc.data, [dict(e) for e in exc.errors or []])
 
     def batch(self, queries: list[str]) -> list[Result]:
-        with self.gql() as session:
-            results = session.execute_batch([GraphQLRequest(q) for q in queries], get_execution_result=True)
+        client = self.gql()
+        with client:     # the transport answers each operation, errors included, without raising
+            results = client.transport.execute_batch([GraphQLRequest(q) for q in queries])
         return [Result(r.data, [dict(e) for e in r.errors or []]) for r in results]
 
 
