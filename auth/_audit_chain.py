@@ -33,7 +33,7 @@ class ChainProblem:
     """Where the chain breaks and what that means."""
 
     seq: int
-    kind: str  # "edited", "missing", "out_of_order", "truncated"
+    kind: str  # "edited", "missing", "out_of_order", "truncated", "anchor"
     message: str
 
 

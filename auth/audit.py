@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from auth._audit_chain import GENESIS, ChainReport, canonical, entry_hash, verify_rows
+from auth._audit_chain import GENESIS, ChainProblem, ChainReport, canonical, entry_hash, verify_rows
 from auth._audit_writer import GroupWriter
 from auth._sqlite import SqliteFile
 from core.errors import InputError
@@ -162,12 +162,23 @@ class AuditLog:
                                        "LIMIT ?", (start, limit)).fetchall()
         return [LoggedEntry(seq, _entry(body), digest) for seq, body, digest in rows]
 
-    def verify(self) -> ChainReport:
-        """Walk the whole chain and report every place it was edited, cut, or reordered."""
+    def verify(self, *, anchors: Iterable[tuple[int, str]] = ()) -> ChainReport:
+        """Walk the whole chain and report every place it was edited, cut, or reordered.
+
+        ``anchors`` are ``(seq, hash)`` heads recorded earlier outside the hub (``audit verify``
+        prints one): someone able to rewrite the file could rebuild a consistent chain, but
+        not one that still passes through a head an auditor wrote down.
+        """
         conn = self._db.conn()
         head = conn.execute("SELECT seq, hash FROM head WHERE one = 1").fetchone()
         rows = conn.execute("SELECT seq, body, prev_hash, hash FROM entries ORDER BY seq")
-        return verify_rows(rows, tuple(head) if head else None)
+        report = verify_rows(rows, tuple(head) if head else None)
+        for seq, digest in anchors:
+            row = conn.execute("SELECT hash FROM entries WHERE seq = ?", (seq,)).fetchone()
+            if row is None or row[0] != digest:
+                report.problems.append(ChainProblem(seq, "anchor", f"entry {seq} no longer has the hash "
+                                                    "recorded outside the hub: the log was rewritten"))
+        return report
 
     def close(self) -> None:
         """Commit what is queued, then close the database."""

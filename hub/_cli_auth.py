@@ -158,18 +158,26 @@ def keys_rotate(data_dir: Path | None = DataDir) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify(data_dir: Path | None = DataDir) -> None:
-    """Check the audit log's hash chain; exit 1 and say where if it was tampered with."""
+def audit_verify(anchor: list[str] = typer.Option([], "--anchor", help="A head printed by an earlier "
+                                                  "`audit verify`, as SEQ:HASH; repeatable."),
+                 data_dir: Path | None = DataDir) -> None:
+    """Check the audit log's hash chain; exit 1 and say where if it was tampered with.
+
+    Keep the printed head somewhere outside the hub and pass it back with --anchor later:
+    that also catches a log rebuilt from scratch by someone who could write the file.
+    """
     try:
+        anchors = [_anchor(text) for text in anchor]
         settings = load_settings(data_dir=data_dir)
         log = AuditLog(settings.data_dir / "audit.sqlite")
-        report = log.verify()
+        report = log.verify(anchors=anchors)
         log.close()
     except HubError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from exc
     if report.ok:
-        out.print(f"audit log intact: {report.entries} entries; head {report.head_seq} {report.head_hash}")
+        out.print(f"audit log intact: {report.entries} entries; head {report.head_seq}:{report.head_hash}",
+                  soft_wrap=True)
         return
     out.print(f"[red]audit log TAMPERED[/red]: {len(report.problems)} problem(s) in {report.entries} entries")
     for problem in report.problems:
@@ -198,6 +206,14 @@ def audit_history(person_id: str = typer.Argument(..., metavar="PERSON_ID", help
     (out if out.is_terminal else Console(width=160)).print(table)
     if page.has_next_page:
         err.print(f"more entries: raise --first (shown {len(page.entries)})")
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise InputError(f"anchor {text!r} is not SEQ:HASH", where="--anchor",
+                         hint="copy the head printed by `dtsen-hub audit verify`")
+    return int(seq), digest
 
 
 def _read_public_key(path: Path) -> dict[str, object]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from auth import AuditEntry, AuditLog, document_hash
+from auth._audit_chain import entry_hash
 from core.errors import InputError
 
 
@@ -87,6 +88,25 @@ def test_cut_off_tail_is_found(log: AuditLog) -> None:
     problems = log.verify().problems
     assert [(p.seq, p.kind) for p in problems] == [(8, "truncated")]
     assert "cut off" in problems[0].message
+
+
+def test_rebuilt_chain_is_caught_by_an_outside_anchor(log: AuditLog) -> None:
+    anchor = (5, log.entries(start=5, limit=1)[0].hash)
+    assert log.verify(anchors=[anchor]).ok
+    # Someone with write access edits entry 3 and recomputes every hash after it and the head.
+    _sql(log, "UPDATE entries SET body = replace(body, 'health_insurance', 'audit') WHERE seq = 3")
+    conn = sqlite3.connect(log.path)
+    with conn:
+        previous = conn.execute("SELECT hash FROM entries WHERE seq = 2").fetchone()[0]
+        for seq, body in conn.execute("SELECT seq, body FROM entries WHERE seq >= 3 ORDER BY seq").fetchall():
+            digest = entry_hash(seq, previous, body)
+            conn.execute("UPDATE entries SET prev_hash = ?, hash = ? WHERE seq = ?", (previous, digest, seq))
+            previous = digest
+        conn.execute("UPDATE head SET hash = ?", (previous,))
+    conn.close()
+    assert log.verify().ok  # the chain alone cannot tell
+    report = log.verify(anchors=[anchor])
+    assert [(p.seq, p.kind) for p in report.problems] == [(5, "anchor")]
 
 
 def test_history_per_person_is_keyset_paginated(tmp_path: Path) -> None:

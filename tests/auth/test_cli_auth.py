@@ -89,6 +89,11 @@ def test_audit_verify_exit_code(tmp_path: Path, tamper: str | None, code: int) -
         conn.close()
     out, _ = _run("audit", "verify", data_dir=tmp_path, code=code)
     assert ("intact: 3 entries" in out) if code == 0 else ("entry 2: edited" in out)
+    if code == 0:
+        head = out.split("head ")[1].split()[0]
+        assert _run("audit", "verify", "--anchor", head, data_dir=tmp_path)[0].startswith("audit log intact")
+        _run("audit", "verify", "--anchor", "3:" + "f" * 64, data_dir=tmp_path, code=1)
+        _run("audit", "verify", "--anchor", "nonsense", data_dir=tmp_path, code=2)
 
 
 def test_audit_history_lists_who_saw_a_person(tmp_path: Path) -> None:
