@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Fetches Neo4j's test harness jars (Maven Central, pinned in pom.xml) into tests/neo4j/lib/ and
+# compiles TestServer.java into tests/neo4j/target/classes/. Needs only a JDK 17+ and Maven.
+# Idempotent: a stamp records what was built from; a second run with nothing changed does nothing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+die() { echo "tests/neo4j/setup.sh: $*" >&2; exit 1; }
+
+JAVA_BIN=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAVAC_BIN=${JAVA_HOME:+$JAVA_HOME/bin/}javac
+command -v "$JAVA_BIN" >/dev/null || die "no java found (install a JDK 17+ or set JAVA_HOME)"
+command -v "$JAVAC_BIN" >/dev/null || die "no javac found (install a JDK 17+, not only a JRE, or set JAVA_HOME)"
+command -v mvn >/dev/null || die "no mvn found (install Maven, e.g. apt-get install maven)"
+
+java_major=$("$JAVA_BIN" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+[ "${java_major:-0}" -ge 17 ] 2>/dev/null || die "Java ${java_major:-?} found; Neo4j 5.26 needs Java 17+"
+
+SRC=src/main/java/id/dtsen/testserver/TestServer.java
+STAMP=target/.setup-stamp
+want=$(cat pom.xml "$SRC" | sha256sum | cut -c1-16)-java$java_major
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -d lib ] && [ -f target/classes/id/dtsen/testserver/TestServer.class ]; then
+  exit 0
+fi
+
+rm -rf lib target
+mkdir -p target/classes
+mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime \
+  || die "mvn dependency:copy-dependencies failed (is Maven Central reachable?)"
+ls lib/neo4j-harness-*.jar >/dev/null 2>&1 || die "neo4j-harness jar missing from lib/ after mvn"
+"$JAVAC_BIN" --release 17 -nowarn -d target/classes -cp 'lib/*' "$SRC" || die "javac of $SRC failed"
+echo "$want" > "$STAMP"
