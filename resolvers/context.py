@@ -65,6 +65,7 @@ class RequestContext:
         self.person_ids: set[str] = set()
         self.household_ids: set[str] = set()
         self.denial = "partial"                 # or "reject": refuse a whole operation with a denied field
+        self.audited = False                    # set once this operation's audit entry is written
         self._loaders: Any = None
 
     @property

@@ -1,42 +1,75 @@
-"""What a GraphQL document selects, as ``Type.field`` coordinates (cached per document text).
+"""What a GraphQL document selects, as ``Type.field`` coordinates with the fields above them.
 
 Used before execution to reject a whole operation when the caller chose that denial mode,
 and after it to write which fields were returned into the audit entry. Fragments and
-inline fragments are walked through, so an alias or a fragment never hides a field.
+inline fragments are walked through, so an alias or a fragment never hides a field; a
+field under a denied one is never returned, which is why each carries its ancestors.
+Results are cached per document text.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from graphql import DocumentNode, FieldNode, GraphQLSchema, TypeInfo, TypeInfoVisitor, Visitor, visit
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+)
 
-__all__ = ["selected_coordinates"]
+__all__ = ["Selected", "selected_coordinates"]
+
+Coordinate = tuple[str, str]
+#: (the field's coordinate, the coordinates of the fields above it, outermost first)
+Selected = tuple[Coordinate, tuple[Coordinate, ...]]
 
 
-class _Collect(Visitor):
-    def __init__(self, info: TypeInfo) -> None:
-        super().__init__()
-        self.info = info
-        self.found: dict[tuple[str, str], None] = {}
-
-    def enter_field(self, node: FieldNode, *_: object) -> None:
-        parent = self.info.get_parent_type()
-        name = node.name.value
-        if parent is not None and not name.startswith("__"):
-            self.found[(parent.name, name)] = None
+def _walk(schema: GraphQLSchema, selections: SelectionSetNode, parent: GraphQLObjectType,
+          above: tuple[Coordinate, ...], fragments: dict[str, FragmentDefinitionNode],
+          seen: frozenset[str], out: dict[Selected, None]) -> None:
+    for node in selections.selections:
+        if isinstance(node, FieldNode):
+            name = node.name.value
+            field = parent.fields.get(name)
+            if name.startswith("__") or field is None:
+                continue
+            coordinate = (parent.name, name)
+            out[(coordinate, above)] = None
+            inner = get_named_type(field.type)
+            if node.selection_set is not None and isinstance(inner, GraphQLObjectType):
+                _walk(schema, node.selection_set, inner, (*above, coordinate), fragments, seen, out)
+        elif isinstance(node, InlineFragmentNode):
+            target = schema.get_type(node.type_condition.name.value) if node.type_condition else parent
+            if isinstance(target, GraphQLObjectType):
+                _walk(schema, node.selection_set, target, above, fragments, seen, out)
+        elif isinstance(node, FragmentSpreadNode):
+            name = node.name.value
+            fragment = fragments.get(name)
+            target = schema.get_type(fragment.type_condition.name.value) if fragment else None
+            if fragment is not None and name not in seen and isinstance(target, GraphQLObjectType):
+                _walk(schema, fragment.selection_set, target, above, fragments, seen | {name}, out)
 
 
 @lru_cache(maxsize=1024)
-def _coordinates(schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[tuple[str, str], ...]:
-    info = TypeInfo(schema)
-    collector = _Collect(info)
-    visit(document, TypeInfoVisitor(info, collector))
-    return tuple(collector.found)
+def _selected(schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[Selected, ...]:
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    out: dict[Selected, None] = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            root = schema.get_root_type(definition.operation)
+            if root is not None:
+                _walk(schema, definition.selection_set, root, (), fragments, frozenset(), out)
+    return tuple(out)
 
 
-def selected_coordinates(schema: GraphQLSchema, query: str,
-                         document: DocumentNode) -> tuple[tuple[str, str], ...]:
-    """Every (type, field) the document selects, in document order, without duplicates."""
-    # Keyed by the text: the parser cache hands back one document object per text anyway.
-    return _coordinates(schema, query, document)
+def selected_coordinates(schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[Selected, ...]:
+    """Every field the document selects with the fields above it, in document order."""
+    # Keyed by the text too: the parser cache hands back one document object per text anyway.
+    return _selected(schema, query, document)

@@ -24,11 +24,21 @@ from auth.audit import AuditEntry, document_hash
 from schema._analysis import selected_coordinates
 from schema.requirements import forbidden
 
-__all__ = ["AuditTrail", "OperationGuard"]
+__all__ = ["AuditTrail", "OperationGuard", "audit_refusal"]
 
 
 def _requirements(execution_context: Any) -> dict[tuple[str, str], Any]:
     return execution_context.schema.requirements  # type: ignore[no-any-return]
+
+
+def _allowed(execution_context: Any, scopes: frozenset[str]) -> Any:
+    rules = _requirements(execution_context)
+
+    def allowed(coordinate: tuple[str, str]) -> bool:
+        rule = rules.get(coordinate)
+        return rule is None or rule.allows(scopes)
+
+    return allowed
 
 
 class OperationGuard(SchemaExtension):
@@ -38,11 +48,13 @@ class OperationGuard(SchemaExtension):
         ec = self.execution_context
         ctx = ec.context
         if getattr(ctx, "denial", "partial") == "reject" and ec.graphql_document is not None:
-            rules = _requirements(ec)
-            denied = [(t, f) for t, f in selected_coordinates(ec.schema._schema, ec.query or "",
-                                                              ec.graphql_document)
-                      if (rule := rules.get((t, f))) is not None and not rule.allows(ctx.scopes)]
+            allowed = _allowed(ec, ctx.scopes)
+            selected = selected_coordinates(ec.schema._schema, ec.query or "", ec.graphql_document)
+            # The outermost denied fields: what lies under them would not be reached anyway.
+            denied = list(dict.fromkeys(c for c, above in selected
+                                        if not allowed(c) and all(map(allowed, above))))
             if denied:
+                rules = _requirements(ec)
                 ec.result = CoreResult(data=None, errors=[
                     forbidden(f"{t}.{f}", rules[(t, f)], ctx.client_id) for t, f in denied])
         yield
@@ -56,23 +68,37 @@ class AuditTrail(SchemaExtension):
         ec = self.execution_context
         ctx = ec.context
         log = ctx.services.audit_log if ctx is not None else None
-        if log is None or not ctx.services.config.audit:
+        if log is None or not ctx.services.config.audit or ctx.audited:
             return
         result = ec.result
         errors: list[GraphQLError] = list(getattr(result, "errors", None) or [])
         fields: tuple[str, ...] = ()
         if ec.graphql_document is not None:
-            rules = _requirements(ec)
-            fields = tuple(f"{t}.{f}" for t, f in selected_coordinates(ec.schema._schema, ec.query or "",
-                                                                      ec.graphql_document)
-                           if (rule := rules.get((t, f))) is None or rule.allows(ctx.scopes))
+            allowed = _allowed(ec, ctx.scopes)
+            selected = selected_coordinates(ec.schema._schema, ec.query or "", ec.graphql_document)
+            returned = (f"{t}.{f}" for (t, f), above in selected
+                        if allowed((t, f)) and all(map(allowed, above)))
+            fields = tuple(dict.fromkeys(returned))
         access = ctx.access
+        ctx.audited = True
         log.record(AuditEntry(
             client_id=access.client_id, agency=access.agency, purpose=access.purpose,
             operation=_operation_name(ec), document_hash=document_hash(ec.query or ""),
             fields=fields, person_ids=tuple(sorted(ctx.person_ids)),
             household_ids=tuple(sorted(ctx.household_ids)),
             outcome=_outcome(getattr(result, "data", None), errors)))
+
+
+def audit_refusal(ctx: Any, query: str | None, errors: list[GraphQLError]) -> None:
+    """The audit entry of an operation refused before the extensions could write one."""
+    log = ctx.services.audit_log
+    if log is None or not ctx.services.config.audit or ctx.audited:
+        return
+    ctx.audited = True
+    access = ctx.access
+    log.record(AuditEntry(client_id=access.client_id, agency=access.agency, purpose=access.purpose,
+                          operation="(unparsed)", document_hash=document_hash(query or ""),
+                          outcome=_outcome(None, errors)))
 
 
 def _operation_name(ec: Any) -> str:

@@ -19,6 +19,8 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from resolvers.context import RequestContext, Services
+from schema.errors import shape_error
+from schema.guard import audit_refusal
 from schema.visibility import SchemaRegistry
 
 __all__ = ["DENIAL_HEADER", "HubGraphQL"]
@@ -58,7 +60,7 @@ class HubGraphQL(GraphQL):
         wanted = (request.headers.get(DENIAL_HEADER) or "").strip().lower()
         ctx.denial = "reject" if "reject" in (self.denial, wanted) else "partial"
         try:
-            return await schema.execute(
+            result = await schema.execute(
                 request_data.query, root_value=None, variable_values=request_data.variables,
                 context_value=ctx, operation_name=request_data.operation_name,
                 allowed_operation_types=allowed, operation_extensions=request_data.extensions)
@@ -68,5 +70,12 @@ class HubGraphQL(GraphQL):
             raise HTTPException(400, e.as_http_error_reason(request_adapter.method)) from e
         except MissingQueryError as e:
             raise HTTPException(400, "No GraphQL query found in the request") from e
+        # A failure inside strawberry's own parse hooks (e.g. the token limit) ends the operation
+        # before the extensions see a result: shape and audit it here.
+        if result.errors:
+            result.errors = [shape_error(e) for e in result.errors]
+        if not ctx.audited:
+            audit_refusal(ctx, request_data.query, result.errors or [])
+        return result
 
 

@@ -4,6 +4,7 @@ each store, OAuth clients of every profile, and gql clients holding their tokens
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ _names = itertools.count(1)
 
 
 def _neo4j(request: pytest.FixtureRequest) -> GraphStore:
+    if importlib.util.find_spec("graph.neo4j_store") is None:
+        pytest.skip("graph.neo4j_store is not written yet")
     try:
         server = request.getfixturevalue("neo4j_server")
     except pytest.FixtureLookupError:
