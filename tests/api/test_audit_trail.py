@@ -14,7 +14,8 @@ def _entries(hub: Hub, client_id: str) -> list[AuditEntry]:
 
 def test_one_entry_per_operation_with_fields_ids_and_outcome(hub: Hub) -> None:
     caller = hub.caller("education_ministry", purpose="education_aid")
-    caller.run('query Look { household(id: "H0002") { kk members { person { fullName health { pbiClass } } } } }')
+    caller.run('query Look { household(id: "H0002") { kk members { person { fullName '
+               'health { pbiClass } } } } }')
     [entry] = _entries(hub, caller.client_id)
     assert entry.operation == "Look" and entry.purpose == "education_aid" and entry.agency
     assert entry.fields == ("Query.household", "Household.kk", "Household.members", "HouseholdMember.person",

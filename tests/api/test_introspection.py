@@ -38,7 +38,7 @@ def test_type_lookup_of_a_hidden_type_finds_nothing(education: Caller) -> None:
 
 
 def test_regional_government_sees_welfare_and_proposals(bandung: Caller) -> None:
-    query, types, mutation = _shape(bandung)
+    _, types, mutation = _shape(bandung)
     assert "welfareDecile" in types["Household"] and "address" in types["Person"]
     assert "inclusionList" in types["TargetingReport"]
     assert mutation is None or "decideReview" not in mutation

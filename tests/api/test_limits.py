@@ -43,7 +43,8 @@ def test_page_size_limit_literal_and_variable(health: Caller, hub: Hub) -> None:
     too_big = hub.settings.graphql_max_page + 1
     literal = health.run(f"{{ persons(first: {too_big}) {{ nodes {{ id }} }} }}")
     assert literal.data is None and literal.codes() == ["BAD_USER_INPUT"]
-    variable = health.run("query($n: Int) { persons(first: $n) { nodes { id } } me { profile } }", {"n": too_big})
+    variable = health.run("query($n: Int) { persons(first: $n) { nodes { id } } me { profile } }",
+                          {"n": too_big})
     assert variable.data["persons"] is None and variable.codes() == ["BAD_USER_INPUT"]
     assert variable.errors[0]["extensions"]["where"] == "first"
     assert variable.data["me"] == {"profile": "health_ministry"}
@@ -90,7 +91,8 @@ def test_rate_limit_answers_429_with_retry_after(strict_hub: Hub) -> None:
     caller = strict_hub.caller("health_ministry", purpose="health_insurance")
     statuses = []
     for _ in range(4):
-        response = httpx.post(strict_hub.graphql_url, headers=caller.headers(), json={"query": "{ me { clientId } }"})
+        response = httpx.post(strict_hub.graphql_url, headers=caller.headers(),
+                              json={"query": "{ me { clientId } }"})
         statuses.append(response.status_code)
     assert statuses == [200, 200, 200, 429]
     assert int(response.headers["retry-after"]) >= 1
