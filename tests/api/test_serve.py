@@ -33,9 +33,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
     client, secret = parts.clients.add("kemenkes-pbi", "health_ministry")
     close_auth(parts)
     env = {k: v for k, v in os.environ.items() if not k.startswith("DTSEN_")}
-    process = subprocess.Popen([str(Path(sys.executable).with_name("dtsen-hub")), "serve", "--data-dir", str(data), "--port",
-                                str(port), "--workers", "2"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    command = [str(Path(sys.executable).with_name("dtsen-hub")), "serve", "--data-dir", str(data),
+               "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while True:
