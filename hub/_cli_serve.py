@@ -35,7 +35,7 @@ def serve(store: str | None = typer.Option(None, "--store", help="A path (embedd
           host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
           port: int | None = typer.Option(None, "--port", help="Port (default 8000)."),
           workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes. Each keeps "
-                                      "its own rate-limit buckets and store connections; about one per core."),
+                                      "its own rate-limit buckets and store connections; one per core."),
           issuer: str | None = typer.Option(None, "--issuer", help="Public base URL written into tokens "
                                             "(default http://HOST:PORT).")) -> None:
     """Serve /oauth/token and /graphql (with GraphiQL for people) until interrupted."""
