@@ -1,0 +1,191 @@
+"""The Neo4j store's publish: a new generation in batched UNWIND writes, then one switch.
+
+Every run-scoped node carries ``gen``. A publish records a ``(:Generation)``
+first (so a crash leaves a trace), writes each kind in batches, each an
+``UNWIND ... MERGE`` in its own managed transaction (``execute_write`` retries
+transient errors, and MERGE on ``(gen, key)`` makes a retried batch harmless),
+then moves the single ``(:Current)`` pointer in one transaction. Readers pin
+the generation the pointer names, so they see the old run or the new one, never
+a mix. Generations that are not current (the retired one, or one a killed
+publish left behind) are deleted in batches before and after.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import ConstraintError
+
+from core.errors import ConflictError
+from graph._cypher_schema import RUN_LABELS
+from graph._flatten import (
+    household_props,
+    match_props,
+    person_props,
+    programs_of,
+    record_props,
+    regions_of,
+    review_props,
+)
+from graph._validate import check_publication
+from graph.model import Publication
+from graph.protocol import Progress
+
+__all__ = ["CYPHER", "drop_stale", "publish"]
+
+_BATCH = 10_000
+_DELETE_BATCH = 10_000
+
+#: One UNWIND statement per kind; ``$rows`` is a batch of flat property maps.
+CYPHER: dict[str, str] = {
+    "datasets": "UNWIND $rows AS row MERGE (n:Dataset {gen: $gen, name: row.name}) SET n += row",
+    "programs": "UNWIND $rows AS row MERGE (n:Program {gen: $gen, name: row.name})",
+    "regions": (
+        "UNWIND $rows AS row MERGE (n:Region {gen: $gen, code: row.code}) SET n.level = row.level "
+        "WITH n, row WHERE row.parent IS NOT NULL "
+        "MATCH (up:Region {gen: $gen, code: row.parent}) MERGE (n)-[:PART_OF]->(up)"),
+    "households": (
+        "UNWIND $rows AS row MERGE (h:Household {gen: $gen, household_id: row.household_id}) SET h += row "
+        "WITH h, row OPTIONAL MATCH (v:Region {gen: $gen, code: row.village_code}) "
+        "FOREACH (_ IN CASE WHEN v IS NULL THEN [] ELSE [1] END | MERGE (h)-[:IN]->(v))"),
+    "persons": (
+        "UNWIND $rows AS row MERGE (p:Person {gen: $gen, person_id: row.person_id}) SET p += row "
+        "WITH p, row WHERE row.household_id IS NOT NULL "
+        "MATCH (h:Household {gen: $gen, household_id: row.household_id}) "
+        "MERGE (p)-[m:MEMBER_OF]->(h) SET m.role = row.role"),
+    "records": (
+        "UNWIND $rows AS row MERGE (r:Record {gen: $gen, record_key: row.record_key}) SET r += row "
+        "WITH r, row MATCH (p:Person {gen: $gen, person_id: row.person_id}) MERGE (r)-[:OF]->(p) "
+        "WITH r, row, p MATCH (d:Dataset {gen: $gen, name: row.dataset}) MERGE (r)-[:FROM]->(d) "
+        "WITH row, p WHERE row.program IS NOT NULL "
+        "MATCH (g:Program {gen: $gen, name: row.program}) "
+        "MERGE (p)-[:ENROLLED_IN {dataset: row.dataset}]->(g)"),
+    "matches": (
+        "UNWIND $rows AS row MATCH (a:Record {gen: $gen, record_key: row.left_key}) "
+        "MATCH (b:Record {gen: $gen, record_key: row.right_key}) MERGE (a)-[m:MATCHES]->(b) "
+        "SET m.probability = row.probability, m.match_weight = row.match_weight, m.weights = row.weights, "
+        "m.levels = row.levels, m.run_id = row.run_id"),
+    "review_items": "UNWIND $rows AS row MERGE (n:ReviewItem {gen: $gen, item_id: row.item_id}) SET n += row",
+}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _write(driver: Driver, database: str, statement: str, rows: list[dict[str, Any]], gen: int) -> None:
+    def work(tx: ManagedTransaction) -> None:
+        tx.run(statement, rows=rows, gen=gen).consume()
+
+    with driver.session(database=database) as session:
+        session.execute_write(work)
+
+
+def _batches(driver: Driver, database: str, kind: str, rows: Iterable[dict[str, Any]], total: int, gen: int,
+             progress: Progress | None) -> None:
+    batch: list[dict[str, Any]] = []
+    done = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            _write(driver, database, CYPHER[kind], batch, gen)
+            done += len(batch)
+            batch = []
+            if progress is not None:
+                progress(kind, done, total)
+    if batch:
+        _write(driver, database, CYPHER[kind], batch, gen)
+        done += len(batch)
+        if progress is not None:
+            progress(kind, done, total)
+
+
+def drop_stale(driver: Driver, database: str) -> None:
+    """Delete every generation that is not current, a batch per transaction."""
+    with driver.session(database=database) as session:
+        stale = session.execute_read(lambda tx: [r["gen"] for r in tx.run(
+            "OPTIONAL MATCH (c:Current {id: 1}) MATCH (g:Generation) WHERE c IS NULL OR g.gen <> c.gen "
+            "RETURN g.gen AS gen")])
+        for gen in stale:
+            for label in RUN_LABELS:
+                statement = (f"MATCH (n:{label} {{gen: $gen}}) WITH n LIMIT {_DELETE_BATCH} "
+                             "DETACH DELETE n RETURN count(*) AS n")
+                while session.execute_write(lambda tx, s=statement, g=gen: tx.run(s, gen=g).single()["n"]):
+                    pass
+            session.execute_write(lambda tx, g=gen: tx.run("MATCH (n:Generation {gen: $gen}) DELETE n",
+                                                           gen=g).consume())
+
+
+def _new_generation(driver: Driver, database: str, run_id: str) -> int:
+    def work(tx: ManagedTransaction) -> int:
+        gen = tx.run("OPTIONAL MATCH (g:Generation) "
+                     "RETURN coalesce(max(g.gen), 0) + 1 AS gen").single()["gen"]
+        tx.run("CREATE (:Generation {gen: $gen, run_id: $run, state: 'writing', started_at: $now})",
+               gen=gen, run=run_id, now=_now()).consume()
+        return int(gen)
+
+    try:
+        with driver.session(database=database) as session:
+            return session.execute_write(work)
+    except ConstraintError as exc:
+        raise ConflictError("another process started a publish into this Neo4j at the same moment",
+                            where="publish", hint="publish from one process at a time") from exc
+
+
+def _switch(tx: ManagedTransaction, pub: Publication, gen: int) -> None:
+    run = pub.run
+    tx.run("MERGE (r:LinkageRun {run_id: $run_id}) SET r.started_at = $started, r.finished_at = $finished, "
+           "r.threshold = $threshold, r.model_json = $model, r.summary = $summary, r.published_at = $now",
+           run_id=run.run_id, started=run.started_at.isoformat(), finished=run.finished_at.isoformat(),
+           threshold=run.threshold, model=run.model_json, now=_now(),
+           summary=json.dumps(run.summary, sort_keys=True, default=str)).consume()
+    tx.run("UNWIND $rows AS row MERGE (l:Lineage {run_id: row.run_id, kind: row.kind, old_id: row.old_id}) "
+           "SET l.new_ids = row.new_ids",
+           rows=[{"run_id": x.run_id, "kind": x.kind, "old_id": x.old_id, "new_ids": list(x.new_ids)}
+                 for x in pub.lineage]).consume()
+    tx.run("MERGE (c:Current {id: 1}) SET c.gen = $gen, c.run_id = $run_id", gen=gen,
+           run_id=run.run_id).consume()
+    tx.run("MATCH (g:Generation) SET g.state = CASE WHEN g.gen = $gen THEN 'current' ELSE 'retired' END",
+           gen=gen).consume()
+
+
+def publish(driver: Driver, database: str, pub: Publication, progress: Progress | None) -> None:
+    check_publication(pub)
+    drop_stale(driver, database)
+    gen = _new_generation(driver, database, pub.run.run_id)
+    agency = {d.name: d.agency for d in pub.datasets}
+    counts: dict[str, int] = dict.fromkeys(agency, 0)
+    for r in pub.records:
+        counts[r.dataset] += 1
+    key_dataset = {r.record_key: r.dataset for r in pub.records}
+    codes: Iterator[str | None] = (c for rows in (pub.persons, pub.households, pub.records)
+                                   for c in (x.village_code for x in rows))
+    run_id = pub.run.run_id
+
+    def review_rows() -> Iterator[dict[str, Any]]:
+        for item in pub.review_items:
+            row = review_props(item, run_id, key_dataset)
+            row["programs"] = sorted(item.programs)   # a list property: `$program IN i.programs`
+            yield row
+
+    steps: list[tuple[str, Iterable[dict[str, Any]], int]] = [
+        ("datasets", ({"name": d.name, "agency": d.agency, "program": d.program, "reference": d.reference,
+                       "records": counts[d.name]} for d in pub.datasets), len(pub.datasets)),
+        ("programs", ({"name": p} for p in programs_of(pub)), 0),
+        ("regions", regions_of(codes), 0),
+        ("households", map(household_props, pub.households), len(pub.households)),
+        ("persons", map(person_props, pub.persons), len(pub.persons)),
+        ("records", (record_props(r, agency[r.dataset]) for r in pub.records), len(pub.records)),
+        ("matches", (match_props(m, run_id) for m in pub.matches), len(pub.matches)),
+        ("review_items", review_rows(), len(pub.review_items)),
+    ]
+    for kind, rows, total in steps:
+        _batches(driver, database, kind, rows, total, gen, progress)
+    with driver.session(database=database) as session:
+        session.execute_write(_switch, pub, gen)
+    drop_stale(driver, database)
+
