@@ -9,8 +9,6 @@ Results are cached per document text.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -57,8 +55,7 @@ def _walk(schema: GraphQLSchema, selections: SelectionSetNode, parent: GraphQLOb
                 _walk(schema, fragment.selection_set, target, above, fragments, seen | {name}, out)
 
 
-@lru_cache(maxsize=1024)
-def _selected(schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[Selected, ...]:
+def _selected(schema: GraphQLSchema, document: DocumentNode) -> tuple[Selected, ...]:
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     out: dict[Selected, None] = {}
     for definition in document.definitions:
@@ -69,7 +66,18 @@ def _selected(schema: GraphQLSchema, query: str, document: DocumentNode) -> tupl
     return tuple(out)
 
 
+_CACHE: dict[tuple[int, str], tuple[Selected, ...]] = {}
+_CACHE_SIZE = 1024
+
+
 def selected_coordinates(schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[Selected, ...]:
     """Every field the document selects with the fields above it, in document order."""
-    # Keyed by the text too: the parser cache hands back one document object per text anyway.
-    return _selected(schema, query, document)
+    # Keyed by schema identity and text, never by the document: hashing an AST walks all of it.
+    key = (id(schema), query)
+    found = _CACHE.get(key)
+    if found is None:
+        found = _selected(schema, document)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = found
+    return found

@@ -74,11 +74,7 @@ class AuditTrail(SchemaExtension):
         errors: list[GraphQLError] = list(getattr(result, "errors", None) or [])
         fields: tuple[str, ...] = ()
         if ec.graphql_document is not None:
-            allowed = _allowed(ec, ctx.scopes)
-            selected = selected_coordinates(ec.schema._schema, ec.query or "", ec.graphql_document)
-            returned = (f"{t}.{f}" for (t, f), above in selected
-                        if allowed((t, f)) and all(map(allowed, above)))
-            fields = tuple(dict.fromkeys(returned))
+            fields = _returned_fields(ec, ctx.scopes)
         access = ctx.access
         ctx.audited = True
         log.record(AuditEntry(
@@ -99,6 +95,24 @@ def audit_refusal(ctx: Any, query: str | None, errors: list[GraphQLError]) -> No
     log.record(AuditEntry(client_id=access.client_id, agency=access.agency, purpose=access.purpose,
                           operation="(unparsed)", document_hash=document_hash(query or ""),
                           outcome=_outcome(None, errors)))
+
+
+_RETURNED: dict[tuple[int, str, frozenset[str]], tuple[str, ...]] = {}
+
+
+def _returned_fields(ec: Any, scopes: frozenset[str]) -> tuple[str, ...]:
+    """``Type.field`` of each selected field the scopes allow, under allowed fields only (cached)."""
+    key = (id(ec.schema), ec.query or "", scopes)
+    found = _RETURNED.get(key)
+    if found is None:
+        allowed = _allowed(ec, scopes)
+        selected = selected_coordinates(ec.schema._schema, ec.query or "", ec.graphql_document)
+        found = tuple(dict.fromkeys(f"{t}.{f}" for (t, f), above in selected
+                                    if allowed((t, f)) and all(map(allowed, above))))
+        if len(_RETURNED) >= 4096:
+            _RETURNED.pop(next(iter(_RETURNED)))
+        _RETURNED[key] = found
+    return found
 
 
 def _operation_name(ec: Any) -> str:

@@ -10,7 +10,7 @@ resolver (``resolvers.paging.check_page_size``) with the same limit.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from graphql import ArgumentNode, GraphQLError, IntValueNode, ValidationContext, ValidationRule
@@ -56,6 +56,34 @@ def _page_rule(max_page: int) -> type[ValidationRule]:
     return MaxPageSize
 
 
+class TextValidationCache(ValidationCache):
+    """strawberry's ValidationCache, keyed by the document's text instead of its AST.
+
+    The stock cache hashes the parsed document on every request, which walks the whole tree;
+    the text's hash is computed once per string. Same rules, same schema, same text: same errors.
+    """
+
+    def __init__(self, maxsize: int = 1024) -> None:
+        super().__init__(maxsize=maxsize)
+        self._maxsize = maxsize
+
+    def on_validate(self) -> Iterator[None]:
+        ec = self.execution_context
+        key = (id(ec.schema._schema), ec.query, tuple(map(id, ec.validation_rules)))
+        errors = _VALIDATED.get(key)
+        if errors is None:
+            errors = self.cached_validate_document(ec.schema._schema, ec.graphql_document,
+                                                   ec.validation_rules)
+            if len(_VALIDATED) >= self._maxsize:
+                _VALIDATED.pop(next(iter(_VALIDATED)))
+            _VALIDATED[key] = errors
+        ec.pre_execution_errors = errors
+        yield
+
+
+_VALIDATED: dict[tuple[int, str | None, tuple[int, ...]], list[GraphQLError]] = {}
+
+
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     """The limit extensions, in the order they must run (as factories, one instance per request)."""
     rules = [depth_rule(limits.max_depth, None), alias_rule(limits.max_aliases), _page_rule(limits.max_page)]
@@ -70,5 +98,5 @@ def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
         functools.partial(MaxTokensLimiter, max_token_count=limits.max_tokens),
         functools.partial(ParserCache, maxsize=limits.cache_size),
         RequestLimits,
-        functools.partial(ValidationCache, maxsize=limits.cache_size),
+        functools.partial(TextValidationCache, maxsize=limits.cache_size),
     ]
