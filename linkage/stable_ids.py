@@ -54,7 +54,7 @@ def assign_ids(
         carry over intact.
 
     Example:
-        >>> ids, lineage = assign_ids([("a:1", "P-x"), ("b:1", "P-x")],
+        >>> ids, lineage = assign_ids([("a:1", "P-x"), ("b:1", "P-x"), ("b:2", "P-x")],
         ...                           {"c1": ["a:1"], "c2": ["b:1", "b:2"]}, "person", "r2")
         >>> ids["c2"], lineage[0].old_id, len(lineage[0].new_ids)
         ('P-x', 'P-x', 2)
