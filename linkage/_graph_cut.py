@@ -18,13 +18,14 @@ def min_cut_split(graph: nx.Graph, sources: set[str], sinks: set[str], *,
     than ``limit`` (or is impossible, e.g. sources and sinks tied by must-links).
     """
     flow = nx.DiGraph()
-    for a, b, data in graph.edges(data=True):
+    flow.add_nodes_from(sorted(graph.nodes))
+    for a, b, data in sorted(graph.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1]))):
         cap = data.get("weight", 1.0)
         flow.add_edge(a, b, capacity=cap)
         flow.add_edge(b, a, capacity=cap)
-    for s in sources:
+    for s in sorted(sources):
         flow.add_edge(_SOURCE, s)          # no capacity attribute: infinite
-    for t in sinks:
+    for t in sorted(sinks):
         flow.add_edge(t, _SINK)
     try:
         value, (left, _right) = nx.minimum_cut(flow, _SOURCE, _SINK)

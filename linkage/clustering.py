@@ -64,9 +64,14 @@ def cluster(keys: Iterable[str], pairs: Sequence[Pair], *, threshold: float,
     keyset = set(keys)
     graph = nx.Graph()
     graph.add_nodes_from(sorted(keyset))
+    # Canonical edges, inserted in sorted order: the cut networkx finds among equal
+    # cuts depends on insertion order, and the result must not depend on input order.
+    edges: dict[tuple[str, str], float] = {}
     for p in pairs:
-        if p.probability >= threshold and p.left in keyset and p.right in keyset:
-            graph.add_edge(p.left, p.right, weight=max(p.match_weight, 0.01))
+        if p.probability >= threshold and p.left in keyset and p.right in keyset and p.left != p.right:
+            edge = (min(p.left, p.right), max(p.left, p.right))
+            edges[edge] = max(edges.get(edge, 0.0), max(p.match_weight, 0.01))
+    graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(edges.items()))
     must = [tuple(sorted(m)) for m in must_link if m[0] in keyset and m[1] in keyset and m[0] != m[1]]
     cannot = {tuple(sorted(c)) for c in cannot_link if c[0] in keyset and c[1] in keyset}
     for a, b in must:
@@ -88,8 +93,9 @@ def cluster(keys: Iterable[str], pairs: Sequence[Pair], *, threshold: float,
             halves = min_cut_split(graph.subgraph(part), sources, sinks,
                                    limit=None if kind == "cannot_link" else MAX_AUTO_CUT)
             if halves is None:   # strong links hold two NIKs together: a steward decides
-                review.append(ReviewPair(item_id("conflicting_nik", min(sources), min(sinks)),
-                                         "conflicting_nik", min(sources), min(sinks), None))
+                left, right = sorted((min(sources), min(sinks)))
+                review.append(ReviewPair(item_id("conflicting_nik", left, right), "conflicting_nik",
+                                         left, right, None))
                 done.append(part)
                 continue
             splits[kind] += 1
