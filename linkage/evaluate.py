@@ -21,12 +21,15 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
+
+import duckdb
 
 from core.errors import InputError
 from linkage.canonical import record_key
 
-__all__ = ["ClusterMetrics", "PairMetrics", "cluster_metrics", "evaluate_files", "pairwise_metrics",
-           "read_assignments"]
+__all__ = ["ClusterMetrics", "PairMetrics", "cluster_metrics", "evaluate_files", "exact_nik_baseline",
+           "pairwise_metrics", "read_assignments"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +130,16 @@ def read_assignments(path: Path, column: str) -> dict[str, str]:
 
 
 def evaluate_files(links: Path, truth: Path, *, baseline: Mapping[str, Mapping[str, str]] | None = None,
-                   ) -> dict[str, object]:
+                   ) -> dict[str, dict[str, Any]]:
     """Person and household metrics of ``links`` against ``truth`` (both CSVs of the export shape).
 
     ``baseline`` optionally maps ``"person"``/``"household"`` to another assignment (for
     example an exact-NIK join) scored the same way, reported beside the linkage.
     """
-    result: dict[str, object] = {}
+    result: dict[str, dict[str, Any]] = {}
     for kind, column in (("person", "person_id"), ("household", "household_id")):
         pred, true = read_assignments(links, column), read_assignments(truth, column)
-        entry: dict[str, object] = {
+        entry: dict[str, Any] = {
             "records_scored": len(pred.keys() & true.keys()),
             "records_missing_from_links": len(true.keys() - pred.keys()),
             "pairwise": pairwise_metrics(pred, true).as_dict(),
@@ -146,3 +149,16 @@ def evaluate_files(links: Path, truth: Path, *, baseline: Mapping[str, Mapping[s
             entry["baseline_pairwise"] = pairwise_metrics(baseline[kind], true).as_dict()
         result[kind] = entry
     return result
+
+
+def exact_nik_baseline(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """What a plain join would give: one person per NIK, one household per KK (else singletons).
+
+    Read from the workspace ``records``; this is the number a linkage has to beat.
+    """
+    person: dict[str, str] = {}
+    household: dict[str, str] = {}
+    for key, nik, kk in con.execute("SELECT record_key, nik, kk FROM records").fetchall():
+        person[key] = f"nik:{nik}" if nik else f"__single__:{key}"
+        household[key] = f"kk:{kk}" if kk else f"__single__:{key}"
+    return {"person": person, "household": household}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import InputError
-from linkage.evaluate import cluster_metrics, evaluate_files, pairwise_metrics
+from linkage.evaluate import cluster_metrics, evaluate_files, exact_nik_baseline, pairwise_metrics
 
 
 def _write(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
@@ -64,3 +64,14 @@ def test_missing_columns_name_the_file(tmp_path: Path) -> None:
     bad.write_text("dataset,person_id\na,1\n", encoding="utf-8")
     with pytest.raises(InputError, match="source_id"):
         evaluate_files(bad, bad)
+
+
+def test_exact_nik_baseline_joins_on_nik_and_kk_only() -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (record_key VARCHAR, nik VARCHAR, kk VARCHAR)")
+    con.execute("INSERT INTO records VALUES ('a:1', '1', 'K'), ('b:1', '1', NULL), ('c:1', NULL, 'K')")
+    base = exact_nik_baseline(con)
+    assert base["person"]["a:1"] == base["person"]["b:1"] != base["person"]["c:1"]
+    assert base["household"]["a:1"] == base["household"]["c:1"] != base["household"]["b:1"]
