@@ -23,6 +23,7 @@ from starlette.middleware import Middleware
 from auth import AuditLog, BearerAuthMiddleware, HubAuthorizationServer, close_auth, open_auth
 from graph import open_store
 from hub._graphql import graphql_routes
+from hub._token_cache import CachedValidator
 from hub.settings import Settings
 
 __all__ = ["create_app"]
@@ -56,7 +57,7 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
 
     routes = [*server.routes(), *graphql_routes(settings, store, audit, parts.policy)]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(BearerAuthMiddleware, validator=parts.validator)])
+                    middleware=[Middleware(BearerAuthMiddleware, validator=CachedValidator(parts))])
     app.state.settings = settings
     app.state.auth = parts
     app.state.audit = audit

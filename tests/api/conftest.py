@@ -74,10 +74,10 @@ class Caller:
     purpose: str | None = None
 
     def headers(self, **extra: str) -> dict[str, str]:
-        headers = {"Authorization": f"Bearer {self.token}", **extra}
+        headers = {"Authorization": f"Bearer {self.token}"}
         if self.purpose:
             headers["X-Purpose"] = self.purpose
-        return headers
+        return {**headers, **extra}
 
     def gql(self, **headers: str) -> GqlClient:
         return GqlClient(transport=HTTPXTransport(url=self.hub.graphql_url, headers=self.headers(**headers),
