@@ -1,0 +1,147 @@
+"""Shared by the linkage benchmarks: one pipeline run timed and memory-sampled per stage,
+and bare Splink (train + predict + cluster) on the same records for the ratio.
+
+Peak memory is the process's resident set (DuckDB works in-process), sampled every
+50 ms by a thread and attributed to the stage running at the time.
+"""
+
+from __future__ import annotations
+
+import csv
+import resource
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from graph import open_store
+from hub.pipeline import run_link
+from linkage.evaluate import evaluate_files, exact_nik_baseline, pairwise_metrics, read_assignments
+
+__all__ = ["RssSampler", "bare_splink", "export_links", "pipeline_run"]
+
+_UP_TO_HOUSEHOLDS = ("ingest", "train", "predict", "cluster", "households")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler:
+    """Peak resident memory per stage (the stage is whatever ``stage(name)`` said last)."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, float] = {}
+        self._stage = "start"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def stage(self, name: str) -> None:
+        self._sample()
+        self._stage = name
+
+    def _sample(self) -> None:
+        rss = _rss_mb()
+        self.peaks[self._stage] = max(self.peaks.get(self._stage, 0.0), round(rss, 1))
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self._sample()
+
+
+def export_links(store_location: str, out: Path) -> Path:
+    """The ``export links`` CSV of the store's current run."""
+    store = open_store(store_location)
+    try:
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["dataset", "source_id", "person_id", "household_id"])
+            for row in store.export_links():
+                writer.writerow(["" if v is None else v for v in row])
+    finally:
+        store.close()
+    return out
+
+
+def pipeline_run(sources: Path, work: Path, truth: Path | None, **link_kw: Any) -> dict[str, Any]:
+    """``dtsen-hub link`` as a function call, into a fresh embedded store under ``work``."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    location = str(work / "graph.sqlite")
+    store = open_store(location)
+    started = time.perf_counter()
+    try:
+        with RssSampler() as sampler:
+            result = run_link(sources, work, store, progress=sampler.stage, **link_kw)
+    finally:
+        store.close()
+    total = time.perf_counter() - started
+    out: dict[str, Any] = {
+        "seconds_total": round(total, 2),
+        "seconds_per_stage": result.timings,
+        "seconds_intake_to_households": round(sum(result.timings.get(k, 0.0) for k in _UP_TO_HOUSEHOLDS), 2),
+        "peak_rss_mb_per_stage": sampler.peaks,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "summary": {k: v for k, v in result.summary.items() if k != "timings"},
+    }
+    if truth is not None:
+        links = export_links(location, work / "links.csv")
+        con = duckdb.connect(str(work / "workspace.duckdb"), read_only=True)
+        try:
+            baseline = exact_nik_baseline(con)
+        finally:
+            con.close()
+        out["accuracy"] = evaluate_files(links, truth, baseline=baseline)
+    return out
+
+
+def bare_splink(workspace: Path, truth: Path | None, *, threshold: float, floor: float, seed: int = 42,
+                u_max_pairs: float = 5e6) -> dict[str, Any]:
+    """Splink alone on the same ``records``: train, predict, cluster (no intake, no publish)."""
+    from linkage.training import prepare_input, train
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{workspace}' AS ws (READ_ONLY)")
+    con.execute("CREATE TABLE records AS SELECT * FROM ws.records")
+    con.execute("DETACH ws")
+    timings: dict[str, float] = {}
+    with RssSampler() as sampler:
+        t0 = time.perf_counter()
+        sampler.stage("train")
+        prepare_input(con)
+        linker = train(con, seed=seed, max_pairs=u_max_pairs)
+        t1 = time.perf_counter()
+        sampler.stage("predict")
+        scored = linker.inference.predict(threshold_match_probability=floor)
+        t2 = time.perf_counter()
+        sampler.stage("cluster")
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            scored, threshold_match_probability=threshold)
+        table = clusters.physical_name
+        assignment = dict(con.execute(f"SELECT unique_id, cluster_id FROM {table}").fetchall())
+        t3 = time.perf_counter()
+    timings = {"train": round(t1 - t0, 3), "predict": round(t2 - t1, 3), "cluster": round(t3 - t2, 3)}
+    out: dict[str, Any] = {"seconds_total": round(t3 - t0, 2), "seconds_per_stage": timings,
+                           "peak_rss_mb_per_stage": sampler.peaks,
+                           "people": len(set(assignment.values()))}
+    if truth is not None:
+        true = read_assignments(truth, "person_id")
+        out["person_pairwise"] = pairwise_metrics({str(k): str(v) for k, v in assignment.items()},
+                                                  true).as_dict()
+    con.close()
+    return out

@@ -1,0 +1,102 @@
+"""Linkage benchmark: accuracy, time and memory of ``dtsen-hub link`` beside bare Splink.
+
+Synthesises a population (``dtsen-hub synth``), links it through the whole pipeline
+(intake -> train -> predict -> cluster -> households -> ids -> verification ->
+publish into an embedded store), exports the links and scores them against the
+generator's truth (persons and households, with the exact-NIK join beside). In the
+same process it then runs bare Splink (train + predict + cluster, same settings,
+same records) so the time ratio holds on a noisy shared machine.
+
+Results are merged into ``bench/results/linkage.json`` keyed by record count.
+
+Example:
+    $ .venv/bin/python -m bench.linkage_bench --people 33000        # ~100k records
+    $ .venv/bin/python -m bench.linkage_bench --people 330000       # ~1M records
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench._linkage_run import bare_splink, pipeline_run
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "linkage.json"
+TARGETS = {"person_precision": 0.999, "person_recall": 0.995, "household_f1": 0.99,
+           "pipeline_over_bare_splink": 1.3, "peak_rss_gb_at_1m": 8.0}
+
+
+def _synth(out: Path, people: int, seed: int) -> float:
+    started = time.perf_counter()
+    cli = str(Path(sys.executable).parent / "dtsen-hub")
+    subprocess.run([cli, "synth", str(out), "--people", str(people), "--seed", str(seed)], check=True,
+                   cwd=ROOT, stdout=subprocess.DEVNULL)
+    return round(time.perf_counter() - started, 2)
+
+
+def run(people: int, seed: int, work: Path, *, bare: bool, threshold: float | None) -> dict[str, Any]:
+    from linkage.people import DEFAULT_REVIEW_FLOOR, DEFAULT_THRESHOLD
+
+    threshold = threshold or DEFAULT_THRESHOLD
+    data = work / f"synth-{people}"
+    synth_seconds = _synth(data, people, seed)
+    truth = data / "truth.csv"
+    pipe = pipeline_run(data / "sources.toml", work / f"link-{people}", truth, threshold=threshold,
+                        review_floor=DEFAULT_REVIEW_FLOOR, seed=seed)
+    entry: dict[str, Any] = {"people": people, "seed": seed, "records": pipe["summary"].get("records"),
+                             "threshold": threshold, "synth_seconds": synth_seconds, "pipeline": pipe}
+    if bare:
+        entry["bare_splink"] = bare_splink(work / f"link-{people}" / "workspace.duckdb", truth,
+                                           threshold=threshold, floor=DEFAULT_REVIEW_FLOOR, seed=seed)
+        entry["ratio_intake_to_households_over_bare"] = round(
+            pipe["seconds_intake_to_households"] / entry["bare_splink"]["seconds_total"], 3)
+        bare_seconds = entry["bare_splink"]["seconds_total"]
+        entry["ratio_total_over_bare"] = round(pipe["seconds_total"] / bare_seconds, 3)
+    acc = pipe.get("accuracy") or {}
+    entry["headline"] = {
+        "person_precision": acc.get("person", {}).get("pairwise", {}).get("precision"),
+        "person_recall": acc.get("person", {}).get("pairwise", {}).get("recall"),
+        "household_f1": acc.get("household", {}).get("pairwise", {}).get("f1"),
+        "nik_join_person_recall": acc.get("person", {}).get("baseline_pairwise", {}).get("recall"),
+        "peak_rss_mb": pipe["peak_rss_mb"],
+    }
+    return entry
+
+
+def _merge(entry: dict[str, Any]) -> None:
+    data: dict[str, Any] = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    data["targets"] = TARGETS
+    data["machine"] = {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform()}
+    data.setdefault("runs", {})[str(entry["records"])] = entry
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=33_000, help="synthetic people (about 3 records each)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "linkage")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare Splink run")
+    args = parser.parse_args(argv)
+    entry = run(args.people, args.seed, args.work, bare=not args.no_bare, threshold=args.threshold)
+    _merge(entry)
+    print(json.dumps(entry["headline"], indent=2))  # a script's output, not library code
+
+
+if __name__ == "__main__":
+    main()
