@@ -1,0 +1,151 @@
+"""Real-time matching benchmark: single-record latency against N linked records.
+
+Builds N linked records (hand-rolled canonical records from
+``tests/linkage/_fixtures.py``: three datasets with typos, missing NIKs, initials,
+year-off dates), trains the model on a sample, writes the snapshot the server
+loads, builds the matcher, then times ``candidates`` + ``best`` for single
+records one at a time, as a service point would ask:
+
+* 70% known people, re-typed with a name typo and no NIK (the hard case);
+* 30% people the hub has never seen.
+
+Records top-1 accuracy for the known and false-match rate for the new beside
+p50/p95/p99, and the matcher's load time and memory. Results are merged into
+``bench/results/realtime.json`` by record count.
+
+Example:
+    $ .venv/bin/python -m bench.realtime_bench --households 40000 --queries 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from linkage.canonical import RECORD_COLUMNS
+from linkage.realtime import Matcher, write_snapshot
+from linkage.training import model_dict, prepare_input, train
+from tests.linkage._fixtures import Person, _typo, make_people, make_records
+
+RESULTS = Path(__file__).parent / "results" / "realtime.json"
+_TYPES = {"BOOLEAN": pa.bool_(), "DATE": pa.date32(), "BIGINT": pa.int64(),
+          "VARCHAR[]": pa.list_(pa.string())}
+
+
+def _load(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    schema = pa.schema([(c, _TYPES.get(t, pa.string())) for c, t in RECORD_COLUMNS.items()])
+    table = pa.Table.from_pylist([{c: r.get(c) for c in RECORD_COLUMNS} for r in rows], schema=schema)
+    con.register("_rows", table)
+    con.execute("CREATE OR REPLACE TABLE records AS SELECT * FROM _rows")
+    con.unregister("_rows")
+
+
+def _query(person: Person, base: dict[str, object], rnd: random.Random) -> dict[str, object]:
+    name = _typo(rnd, person.name)
+    toks = name.split()
+    return dict(base, nik=None, nik_valid=None, kk=None, full_name=name, name_key=name,
+                first_name_key=toks[0], last_name_key=toks[-1], record_key="proposal:q")
+
+
+def run(households: int, queries: int, seed: int) -> dict[str, object]:
+    rnd = random.Random(seed)
+    people = make_people(households, seed=seed)
+    rows, truth = make_records(people, seed=seed + 1)
+    by_person = {p.pid: p for p in people}
+    work = Path(tempfile.mkdtemp(prefix="rtbench-"))
+
+    # Train on a sample (parameters do not depend on N), as a saved model is reused.
+    sample_con = duckdb.connect()
+    _load(sample_con, rows[: min(len(rows), 20_000)])
+    prepare_input(sample_con)
+    model = model_dict(train(sample_con, seed=seed, max_pairs=1e6))
+
+    con = duckdb.connect(str(work / "ws.duckdb"))
+    _load(con, rows)
+    con.execute("CREATE TABLE record_ids (record_key VARCHAR, person_id VARCHAR, household_id VARCHAR)")
+    ids = pa.table({"record_key": list(truth), "person_id": list(truth.values()),
+                    "household_id": [by_person[p].hid for p in truth.values()]})
+    con.register("_ids", ids)
+    con.execute("INSERT INTO record_ids SELECT * FROM _ids")
+    snapshot = work / "linked.parquet"
+    n = write_snapshot(con, snapshot)
+    con.close()
+
+    started = time.perf_counter()
+    matcher = Matcher(model, pq.read_table(snapshot))
+    load_s = time.perf_counter() - started
+
+    by_key = {str(r["record_key"]): r for r in rows}
+    known_keys = [k for k in sorted(by_key) if k.startswith("dukcapil:")]
+    strangers = make_people(max(1, queries // 2), seed=seed + 99)
+    latencies: list[float] = []
+    known_ok = known_n = new_false = new_n = 0
+    for q in range(queries):
+        if rnd.random() < 0.7:
+            key = rnd.choice(known_keys)
+            person = by_person[truth[key]]
+            values = _query(person, by_key[key], rnd)
+            expected: str | None = person.pid
+        else:
+            stranger = strangers[q % len(strangers)]
+            values = _query(stranger, by_key[rnd.choice(known_keys)], rnd)
+            values.update(birth_date=stranger.birth, mother_name_key=stranger.mother, sex=stranger.sex)
+            expected = None
+        t0 = time.perf_counter()
+        best = matcher.best(matcher.candidates(values))
+        latencies.append((time.perf_counter() - t0) * 1000)
+        if expected is None:
+            new_n += 1
+            new_false += best is not None
+        else:
+            known_n += 1
+            known_ok += best is not None and best.person_id == expected
+
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2)
+
+    return {
+        "linked_records": n, "people": len(people), "queries": queries,
+        "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+        "mean_ms": round(statistics.fmean(latencies), 2), "max_ms": round(latencies[-1], 2),
+        "known_top1_accuracy": round(known_ok / max(known_n, 1), 4),
+        "new_false_match_rate": round(new_false / max(new_n, 1), 4),
+        "matcher_load_s": round(load_s, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "target_p99_ms": 50,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=40_000)
+    parser.add_argument("--queries", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    result = run(args.households, args.queries, args.seed)
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"runs": []}
+    runs = [r for r in previous["runs"] if r["linked_records"] != result["linked_records"]]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"runs": [*runs, result]}, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
