@@ -8,6 +8,7 @@ from auth import AuditLog, Policy
 from graph.embedded_store import EmbeddedStore
 from graph.protocol import GraphStore
 from resolvers.context import ApiConfig, Services
+from resolvers.matching import MatcherHolder
 from schema.endpoint import graphql_endpoint
 from schema.limits import Limits
 from schema.throttle import RateLimit
@@ -21,7 +22,8 @@ def services_for(settings: object, store: GraphStore, audit: AuditLog | None, *,
     config = ApiConfig(min_cell=settings.stats_min_cell, decile_ceilings=dict(settings.decile_ceilings),  # type: ignore[attr-defined]
                        max_page=settings.graphql_max_page, offload=not isinstance(store, EmbeddedStore),  # type: ignore[attr-defined]
                        audit=audit_on, authorize=authorize)
-    return Services(store=store, audit_log=audit, config=config)
+    data_dir = getattr(settings, "data_dir", None)
+    return Services(store=store, audit_log=audit, config=config, matcher=MatcherHolder(data_dir))
 
 
 def graphql_routes(settings: object, store: GraphStore, audit: AuditLog | None,

@@ -21,6 +21,7 @@ from auth.access import Access
 from auth.audit import AuditLog
 from graph.protocol import GraphStore
 from resolvers.access_map import visibility_for
+from resolvers.matching import MatcherHolder
 
 __all__ = ["DEFAULT_DECILE_CEILINGS", "ApiConfig", "RequestContext", "Services"]
 
@@ -49,7 +50,7 @@ class Services:
     store: GraphStore
     audit_log: AuditLog | None = None
     config: ApiConfig = field(default_factory=ApiConfig)
-    matcher: Any = None                     # a linkage.realtime matcher, built on first use
+    matcher: MatcherHolder = field(default_factory=lambda: MatcherHolder(None))  # loaded on first use
 
 
 class RequestContext:

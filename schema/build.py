@@ -18,6 +18,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
 from auth.policy import load_policy
+from core.errors import ConfigError
 from schema.requirements import Requires, check_declared, requirement_of
 
 __all__ = ["HubSchema", "build_schema"]
@@ -33,12 +34,23 @@ class HubSchema(strawberry.Schema):
         self.known_scopes = known_scopes
         config = StrawberryConfig(disable_field_suggestions=True,
                                   batching_config={"max_operations": batching} if batching > 1 else None)
-        super().__init__(query=query, mutation=mutation, extensions=list(extensions), config=config)
+        try:
+            super().__init__(query=query, mutation=mutation, extensions=list(extensions), config=config)
+        except TypeError as exc:
+            # graphql-core wraps what a field thunk raised; surface our own message.
+            cause = exc.__cause__
+            while cause is not None and not isinstance(cause, ConfigError):
+                cause = cause.__cause__
+            if cause is not None:
+                raise cause from None
+            raise
         #: (GraphQL type name, field name) -> its declared requirement, for pre-execution checks.
         self.requirements: dict[tuple[str, str], Requires] = _requirements_of(self)
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         fields = type_definition.fields
+        if type_definition.is_input:        # arguments are not read access: nothing to declare
+            return fields
         check_declared(type_definition.name, fields, self.known_scopes)
         if self.visible_to is None:
             return fields

@@ -7,10 +7,12 @@ whole parent instead).
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from resolvers import me as whoami
-from resolvers import people, programs, review, stats
+from resolvers import people, programs, proposals, review, stats
 from schema.requirements import scoped
 from schema.scopes import (
     AUDIT,
@@ -29,10 +31,15 @@ from schema.types.common import Connection
 from schema.types.households import Household
 from schema.types.people import Person
 from schema.types.programs import DuplicateEnrolment, TargetingReport
+from schema.types.proposals import IdentityInput, PersonCandidate, as_values
 from schema.types.review import LinkageRun, ReviewItem
 from schema.types.stats import RegionStats
 
 __all__ = ["Query"]
+
+
+async def _find_persons(info: strawberry.Info, identity: IdentityInput, first: int = 10) -> list[Any]:
+    return await proposals.find_persons(info, as_values(identity), first)
 
 
 @strawberry.type(description="Read the linked graph. What you see depends on your token's scopes and "
@@ -44,6 +51,9 @@ class Query:
                                           graphql_type=Person | None)
     persons: Connection[Person] | None = scoped(IDENTITY, resolver=people.persons,
                                                 graphql_type=Connection[Person] | None)
+    find_persons: list[PersonCandidate] | None = scoped(
+        IDENTITY, resolver=_find_persons, graphql_type=list[PersonCandidate] | None,
+        description="Ranked candidates from the real-time matcher: is this person already known?")
     household: Household | None = scoped(HOUSEHOLD, resolver=people.household,
                                          graphql_type=Household | None)
     household_by_kk: Household | None = scoped(HOUSEHOLD_BY_KK, resolver=people.household_by_kk,

@@ -41,7 +41,7 @@ def test_regional_government_sees_welfare_and_proposals(bandung: Caller) -> None
     _, types, mutation = _shape(bandung)
     assert "welfareDecile" in types["Household"] and "address" in types["Person"]
     assert "inclusionList" in types["TargetingReport"]
-    assert mutation is None or "decideReview" not in mutation
+    assert mutation == {"submitProposal"}
 
 
 def test_steward_sees_everything(steward: Caller) -> None:
