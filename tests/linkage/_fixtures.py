@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import duckdb
+import pyarrow as pa
 
 from linkage.canonical import RECORD_COLUMNS
 
@@ -125,6 +126,11 @@ def load_records(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) 
     cols = ", ".join(f"{c} {t}" for c, t in RECORD_COLUMNS.items())
     con.execute(f"CREATE OR REPLACE TABLE records ({cols})")
     names = list(RECORD_COLUMNS)
-    con.executemany(f"INSERT INTO records VALUES ({', '.join('?' for _ in names)})",
-                    [[json.dumps(r[c]) if c in ("attributes", "original") and not isinstance(r[c], str)
-                      else r[c] for c in names] for r in rows])
+    data = {c: [json.dumps(r[c]) if c in ("attributes", "original") and not isinstance(r[c], str) else r[c]
+                for r in rows] for c in names}
+    data["flags"] = [list(f or []) for f in data["flags"]]
+    table = pa.table({c: pa.array(v, type=pa.list_(pa.string()) if c == "flags" else None)
+                      for c, v in data.items()})
+    con.register("_fixture_rows", table)
+    con.execute("INSERT INTO records BY NAME SELECT * FROM _fixture_rows")
+    con.unregister("_fixture_rows")

@@ -64,7 +64,7 @@ def _pairs(assign: dict[str, str]) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, tuple[str, str | None]]]:
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
     run = Run(tmp_path_factory.mktemp("trained"), ROWS)
     seen: list[str] = []
     result = run.link(progress=seen.append)
@@ -108,7 +108,7 @@ def test_summary_counts_blocking_verification_and_clusters(
     assert s["records"] == len(ROWS) and s["persons"] == len({v[0] for v in run.links().values()})
     assert sum(s["verification"].values()) == s["persons"]
     assert s["verification"]["verified"] > 0
-    assert [b["rule"] for b in result.blocking][0] == 'l."nik" = r."nik"'
+    assert result.blocking[0]["rule"] == 'l."nik" = r."nik"'
     assert all(b["comparisons"] >= 0 for b in result.blocking)
     assert result.blocking[-1]["cumulative"] == sum(b["comparisons"] for b in result.blocking)
     assert (run.root / "model.json").exists() and (run.root / "models" / f"{result.run_id}.json").exists()
@@ -165,7 +165,8 @@ def test_a_cannot_link_ruling_splits_and_survives_reruns(trained: tuple[dict[str
     assert run.links() == links
 
 
-def test_a_must_link_ruling_merges_two_people(trained: tuple[dict[str, Any], dict[str, Any]], run: Run) -> None:
+def test_a_must_link_ruling_merges_two_people(trained: tuple[dict[str, Any], dict[str, Any]],
+                                              run: Run) -> None:
     run.link(trained[0])
     links = run.links()
     a = "dukcapil:d0"
