@@ -10,7 +10,7 @@ from __future__ import annotations
 from neo4j import ManagedTransaction
 
 from core.errors import InputError, NotFoundError
-from graph._cypher_publish import CYPHER
+from graph._cypher_publish import run_batch
 from graph._flatten import household_props, person_props, record_props, regions_of
 from graph.model import DatasetRow, HouseholdRow, PersonRow, RecordRow
 
@@ -33,18 +33,18 @@ def attach_record(tx: ManagedTransaction, record: RecordRow, person: PersonRow |
         raise InputError(f"dataset {record.dataset!r} does not exist", where="attach_record",
                          hint="pass dataset=DatasetRow(...) to create it")
     if found is None and dataset is not None:
-        tx.run(CYPHER["datasets"], gen=gen, rows=[{"name": dataset.name, "agency": dataset.agency,
-                                                   "program": dataset.program,
-                                                   "reference": dataset.reference, "records": 0}]).consume()
+        run_batch(tx, "datasets", rows=[{"name": dataset.name, "agency": dataset.agency,
+                                         "program": dataset.program, "reference": dataset.reference,
+                                         "records": 0}], gen=gen)
     agency = found["agency"] if found is not None else dataset.agency  # type: ignore[union-attr]
     codes = [record.village_code, *(x.village_code for x in (person, household) if x is not None)]
-    tx.run(CYPHER["regions"], gen=gen, rows=regions_of(iter(codes))).consume()
+    run_batch(tx, "regions", regions_of(iter(codes)), gen)
     if household is not None:
-        tx.run(CYPHER["households"], gen=gen, rows=[household_props(household)]).consume()
+        run_batch(tx, "households", [household_props(household)], gen)
     if person is not None:
         tx.run("MATCH (:Person {gen: $gen, person_id: $id})-[m:MEMBER_OF]->() DELETE m", gen=gen,
                id=person.person_id).consume()
-        tx.run(CYPHER["persons"], gen=gen, rows=[person_props(person)]).consume()
+        run_batch(tx, "persons", [person_props(person)], gen)
     elif tx.run("MATCH (p:Person {gen: $gen, person_id: $id}) RETURN 1 AS one", gen=gen,
                 id=record.person_id).single() is None:
         raise NotFoundError(f"person {record.person_id!r} does not exist", where="attach_record",
@@ -55,8 +55,8 @@ def attach_record(tx: ManagedTransaction, record: RecordRow, person: PersonRow |
         tx.run("MATCH (:Record {gen: $gen, record_key: $key})-[e:OF]->() DELETE e", gen=gen,
                key=record.record_key).consume()
     if record.program:
-        tx.run(CYPHER["programs"], gen=gen, rows=[{"name": record.program}]).consume()
-    tx.run(CYPHER["records"], gen=gen, rows=[record_props(record, agency)]).consume()
+        run_batch(tx, "programs", [{"name": record.program}], gen)
+    run_batch(tx, "records", [record_props(record, agency)], gen)
     if new:
         tx.run("MATCH (d:Dataset {gen: $gen, name: $name}) SET d.records = d.records + 1", gen=gen,
                name=record.dataset).consume()
