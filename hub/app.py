@@ -25,6 +25,7 @@ from graph import open_store
 from hub._graphql import graphql_routes
 from hub._token_cache import CachedValidator
 from hub.settings import Settings
+from hub.web import review_routes
 
 __all__ = ["create_app"]
 
@@ -55,7 +56,7 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
             if owned:
                 store.close()
 
-    routes = [*server.routes(), *graphql_routes(settings, store, audit, parts.policy)]
+    routes = [*server.routes(), *graphql_routes(settings, store, audit, parts.policy), *review_routes()]
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(BearerAuthMiddleware, validator=CachedValidator(parts))])
     app.state.settings = settings
