@@ -46,11 +46,9 @@ class MatcherHolder:
         return await anyio.to_thread.run_sync(self._load)
 
 
-def standardise(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """Canonical values of one typed-in record, standardised as intake does it."""
-    try:
-        from linkage.standardise import canonicalise
-    except ImportError as exc:   # intake not installed in this build
-        raise ConfigError("intake's standardisation (linkage.standardise) is not available",
-                          where=where) from exc
-    return dict(canonicalise(dict(raw)))
+def standardise(raw: Mapping[str, Any], where: str) -> tuple[dict[str, Any], list[str]]:
+    """Canonical values of one typed-in record and intake's flags for it (invalid NIK, ...)."""
+    from linkage.standardise import canonicalise
+
+    values, flags = canonicalise(dict(raw))
+    return dict(values), [str(f) for f in flags]

@@ -70,7 +70,7 @@ async def find_persons(info: Info, identity: dict[str, Any], first: int = 10) ->
     ctx = info.context
     if not 1 <= first <= ctx.config.max_page:
         raise InputError(f"first={first} is outside 1..{ctx.config.max_page}", where="first")
-    values = standardise(identity, "identity")
+    values, _ = standardise(identity, "identity")
     matcher = await ctx.services.matcher.get()
     ranked = await anyio.to_thread.run_sync(lambda: matcher.candidates(values, first=first))
     visible = await ctx.call(ctx.store.get_persons, [c.person_id for c in ranked], ctx.visibility)
@@ -92,11 +92,13 @@ async def submit_proposal(info: Info, household: dict[str, Any], members: list[d
     if not members:
         raise InputError("a proposal needs at least one member", where="input.members")
     shared = {"village_code": village, "kk": household.get("kk"), "address": household.get("address")}
-    values = [standardise({**shared, **m}, f"input.members[{i}]") for i, m in enumerate(members)]
+    standardised = [standardise({**shared, **m}, f"input.members[{i}]") for i, m in enumerate(members)]
+    values = [v for v, _ in standardised]
     matcher = await ctx.services.matcher.get()
     ranked = await anyio.to_thread.run_sync(lambda: matcher.candidates_many(values, first=3))
-    outcomes = [await _member(ctx, i, raw, canon, cands, matcher.best(cands))
-                for i, (raw, canon, cands) in enumerate(zip(members, values, ranked, strict=True))]
+    outcomes = []
+    for i, (raw, (canon, flags), cands) in enumerate(zip(members, standardised, ranked, strict=True)):
+        outcomes.append(await _member(ctx, i, raw, canon, flags, cands, matcher.best(cands)))
     homes = {c[0].household_id for c, o in zip(ranked, outcomes, strict=True)
              if o.outcome in ("matched", "known_outside_region") and c}
     household_outcome = "new" if not homes else ("existing" if len(homes) == 1 else "mixed")
@@ -110,9 +112,9 @@ async def submit_proposal(info: Info, household: dict[str, Any], members: list[d
     return result
 
 
-async def _member(ctx: Any, index: int, raw: dict[str, Any], canon: dict[str, Any], cands: list[Any],
-                  best: Any) -> MemberOutcome:
-    flags: list[str] = []
+async def _member(ctx: Any, index: int, raw: dict[str, Any], canon: dict[str, Any], intake_flags: list[str],
+                  cands: list[Any], best: Any) -> MemberOutcome:
+    flags: list[str] = [f for f in intake_flags if f != "nik_missing"]
     if raw.get("nik") and (not canon.get("nik") or canon.get("nik_valid") is False):
         flags.append("invalid_nik")
     if canon.get("nik"):
