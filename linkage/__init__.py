@@ -3,6 +3,7 @@ Splink model, clustering into people and households, stable ids and real-time ma
 """
 
 from linkage.canonical import CANONICAL_FIELDS, QUARANTINE_COLUMNS, RECORD_COLUMNS, Flag, QuarantineReason
+from linkage.intake import DatasetReport, IngestReport, ingest
 from linkage.nik import NikInfo, parse_kk, parse_nik
 from linkage.sources import Dataset, Sources, load_sources
 from linkage.standardise import STANDARD_COLUMNS, canonicalise
@@ -13,11 +14,14 @@ __all__ = [
     "RECORD_COLUMNS",
     "STANDARD_COLUMNS",
     "Dataset",
+    "DatasetReport",
     "Flag",
+    "IngestReport",
     "NikInfo",
     "QuarantineReason",
     "Sources",
     "canonicalise",
+    "ingest",
     "load_sources",
     "parse_kk",
     "parse_nik",

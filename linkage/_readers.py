@@ -14,7 +14,7 @@ import codecs
 import csv
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,12 +55,19 @@ class SourceFile:
     warnings: list[str] = field(default_factory=list)
     _rows: Iterator[RawRow] | None = None
     _position: list[int] = field(default_factory=lambda: [0])
+    _close: Callable[[], None] | None = None
 
     def rows(self) -> Iterator[RawRow]:
         if self._rows is None:
             raise InputError("rows() may be read once", where=str(self.path))
         rows, self._rows = self._rows, None
         return rows
+
+    def close(self) -> None:
+        """Release the file; safe to call more than once, and after the rows were read."""
+        if self._close is not None:
+            self._close()
+            self._close = None
 
     @property
     def position(self) -> int:
@@ -113,6 +120,7 @@ def _open_csv(path: Path) -> SourceFile:
         "not valid UTF-8: read as Latin-1 (check names with accents or odd characters)"]
     source = SourceFile(path, names, "utf-8" if encoding == "utf-8-sig" else "latin-1", size, warnings)
     source._rows = _csv_rows(reader, names, text, binary, source._position)
+    source._close = text.close
     return source
 
 
@@ -167,6 +175,7 @@ def _open_parquet(path: Path) -> SourceFile:
     header = tuple(parquet.schema_arrow.names)
     source = SourceFile(path, header, "parquet", parquet.metadata.num_rows)
     source._rows = _parquet_rows(parquet, header, source._position)
+    source._close = parquet.close
     return source
 
 
