@@ -3,7 +3,8 @@
 # Prints `READY bolt://127.0.0.1:PORT` on stdout once Bolt accepts connections; auth is off.
 # The flags are the ones Neo4j 5.26 itself recommends for its JVM (neo4j-admin's
 # ConfigFileMigrator: the --add-opens set, native access, no log4j JMX); the heap stays modest
-# because the machine running the tests is shared. NEO4J_TEST_HEAP overrides it (e.g. 2g).
+# because the machine running the tests is shared. NEO4J_TEST_HEAP overrides it (e.g. 2g), and
+# NEO4J_TEST_PAGECACHE_MB the page cache (default 128; benchmarks at 1M records want ~2048).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 JAVA_BIN=${JAVA_HOME:+$JAVA_HOME/bin/}java

@@ -29,7 +29,8 @@ import org.neo4j.harness.Neo4jBuilders;
  * PORT WORK_DIR [--exit-on-stdin-eof]}
  */
 public final class TestServer {
-    private static final long PAGE_CACHE_BYTES = 128L * 1024 * 1024;
+    /** Page cache size in MiB; small by default (the test machine is shared), larger for benchmarks. */
+    private static final String PAGE_CACHE_ENV = "NEO4J_TEST_PAGECACHE_MB";
 
     private TestServer() {}
 
@@ -42,6 +43,8 @@ public final class TestServer {
         Path workDir = Paths.get(args[1]).toAbsolutePath();
         boolean exitOnEof = args.length > 2 && "--exit-on-stdin-eof".equals(args[2]);
         Files.createDirectories(workDir);
+        String pageCacheMb = System.getenv().getOrDefault(PAGE_CACHE_ENV, "128");
+        long pageCacheBytes = Long.parseLong(pageCacheMb.trim()) * 1024L * 1024L;
 
         Neo4j server = Neo4jBuilders.newInProcessBuilder(workDir)
                 .withConfig(BoltConnector.enabled, true)
@@ -50,7 +53,7 @@ public final class TestServer {
                 .withConfig(HttpConnector.enabled, false)
                 .withConfig(HttpsConnector.enabled, false)
                 .withConfig(GraphDatabaseSettings.auth_enabled, false)
-                .withConfig(GraphDatabaseSettings.pagecache_memory, PAGE_CACHE_BYTES)
+                .withConfig(GraphDatabaseSettings.pagecache_memory, pageCacheBytes)
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
