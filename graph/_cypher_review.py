@@ -11,7 +11,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from core.errors import ConflictError, InputError, NotFoundError
-from graph._cypher_read import get_households, get_persons
+from graph._cypher_read import get_households, get_persons, get_records
 from graph._cypher_text import region_filter
 from graph._project import load_map, parse_time
 from graph.model import FieldGroup, LineageRow, Visibility
@@ -27,7 +27,7 @@ from graph.views import (
 )
 
 __all__ = ["add_constraint", "constraints", "decide_review", "get_proposal", "get_review_item", "lineage",
-           "linkage_runs", "review_queue", "save_proposal"]
+           "linkage_runs", "review_queue", "save_proposal", "undo_review"]
 
 Tx = ManagedTransaction
 
@@ -108,6 +108,28 @@ def decide_review(tx: Tx, item_id: str, decision: ReviewDecision, steward: str, 
         kind = ConstraintKind.MUST_LINK if decision == ReviewDecision.MATCH else ConstraintKind.CANNOT_LINK
         put_constraint(tx, kind, item.left_key, item.right_key, steward, note, now, item_id)
     return get_review_item(tx, current["gen"], item_id, vis)  # type: ignore[return-value,index]
+
+
+def undo_review(tx: Tx, item_id: str, steward: str, vis: Visibility) -> ReviewItemView | None:
+    """Runs in a write transaction, serialised with decisions by the item's lock node."""
+    tx.run("MERGE (l:ReviewLock {item_id: $id}) SET l.touched = $now", id=item_id, now=_now()).consume()
+    current = tx.run("MATCH (c:Current {id: 1}) RETURN c.gen AS gen").single()
+    gen = current["gen"] if current is not None else None
+    decided = tx.run("MATCH (d:Decision {item_id: $id}) RETURN count(d) AS n", id=item_id).single()["n"]
+    ruling = tx.run("MATCH (c:LinkConstraint {item_id: $id}) RETURN c.left_key AS l, c.right_key AS r",
+                    id=item_id).single()
+    item = get_review_item(tx, gen, item_id, vis) if gen is not None else None
+    keys = [ruling["l"], ruling["r"]] if ruling is not None else []
+    visible = vis.allows(FieldGroup.REVIEW) and (
+        item is not None if not keys else gen is not None and len(get_records(tx, gen, keys, vis)) == len(keys))
+    if not decided or not visible:
+        if not decided and item is not None:
+            raise ConflictError(f"review item {item_id!r} is open: there is no decision to undo",
+                                where="undo_review", hint="reload the queue: it was undone already")
+        raise NotFoundError(f"no decision on review item {item_id!r}", where="undo_review")
+    tx.run("MATCH (d:Decision {item_id: $id}) DELETE d", id=item_id).consume()
+    tx.run("MATCH (c:LinkConstraint {item_id: $id}) DELETE c", id=item_id).consume()
+    return get_review_item(tx, gen, item_id, vis) if gen is not None else None
 
 
 def put_constraint(tx: Tx, kind: ConstraintKind, left: str, right: str, steward: str, note: str | None,

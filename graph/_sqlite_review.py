@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from core.errors import ConflictError, InputError, NotFoundError
 from graph._project import load_map, parse_time
-from graph._sqlite_read import get_households, get_persons
+from graph._sqlite_read import get_households, get_persons, get_records
 from graph._sqlite_sql import CURRENT, region_where
 from graph.model import FieldGroup, LineageRow, Visibility
 from graph.paging import check_first, decode_cursor, encode_cursor
@@ -25,7 +25,7 @@ from graph.views import (
 )
 
 __all__ = ["add_constraint", "constraints", "decide_review", "get_proposal", "get_review_item", "lineage",
-           "linkage_runs", "review_queue", "save_proposal"]
+           "linkage_runs", "review_queue", "save_proposal", "undo_review"]
 
 _ITEM = ("SELECT i.*, d.decision, d.note, d.steward, d.decided_at FROM review_items i "
          "LEFT JOIN review_decisions d ON d.item_id = i.item_id")
@@ -106,6 +106,31 @@ def decide_review(conn: sqlite3.Connection, item_id: str, decision: ReviewDecisi
         conn.execute("ROLLBACK")
         raise
     return get_review_item(conn, item_id, vis)  # type: ignore[return-value]
+
+
+def undo_review(conn: sqlite3.Connection, item_id: str, steward: str,
+                vis: Visibility) -> ReviewItemView | None:
+    conn.execute("BEGIN IMMEDIATE")   # the check and the delete see the same state
+    try:
+        decided = conn.execute("SELECT 1 FROM review_decisions WHERE item_id = ?", (item_id,)).fetchone()
+        ruling = conn.execute("SELECT left_key, right_key FROM constraints WHERE item_id = ?",
+                              (item_id,)).fetchone()
+        item = get_review_item(conn, item_id, vis)
+        keys = [ruling["left_key"], ruling["right_key"]] if ruling is not None else []
+        visible = vis.allows(FieldGroup.REVIEW) and (
+            item is not None if not keys else len(get_records(conn, keys, vis)) == len(keys))
+        if decided is None or not visible:
+            if decided is None and item is not None:
+                raise ConflictError(f"review item {item_id!r} is open: there is no decision to undo",
+                                    where="undo_review", hint="reload the queue: it was undone already")
+            raise NotFoundError(f"no decision on review item {item_id!r}", where="undo_review")
+        conn.execute("DELETE FROM review_decisions WHERE item_id = ?", (item_id,))
+        conn.execute("DELETE FROM constraints WHERE item_id = ?", (item_id,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return get_review_item(conn, item_id, vis)
 
 
 def _put_constraint(conn: sqlite3.Connection, kind: ConstraintKind, left: str, right: str, steward: str,

@@ -151,6 +151,9 @@ class EmbeddedStore:
         return review.decide_review(self._conn(), item_id, decision, steward, note, visibility,
                                     expected_status)
 
+    def undo_review(self, item_id: str, *, steward: str, visibility: Visibility) -> ReviewItemView | None:
+        return review.undo_review(self._conn(), item_id, steward, visibility)
+
     # -- people and households
     def get_persons(self, ids: Iterable[str], visibility: Visibility) -> dict[str, PersonView]:
         with self._read() as conn:

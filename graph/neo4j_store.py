@@ -35,6 +35,7 @@ from graph import _cypher_lists as lists
 from graph import _cypher_read as reads
 from graph import _cypher_review as review
 from graph._cypher_attach import attach_record
+from graph._cypher_lock import publish_lock
 from graph._cypher_publish import drop_stale, publish
 from graph._cypher_schema import ensure_schema
 from graph._cypher_text import NO_GEN
@@ -128,7 +129,10 @@ class Neo4jStore:
 
     # -- writing
     def publish(self, pub: Publication, *, progress: Progress | None = None) -> None:
-        publish(self._driver, self.database, pub, progress)
+        """See :meth:`GraphStore.publish`. A second publisher into the same database waits
+        for the first to finish (a lock Neo4j releases if its holder dies)."""
+        with publish_lock(self._driver, self.database):
+            publish(self._driver, self.database, pub, progress)
 
     def drop_stale(self) -> None:
         """Delete generations a killed publish left behind (``publish`` also does this first)."""
@@ -149,6 +153,9 @@ class Neo4jStore:
                       visibility: Visibility, expected_status: str = "open") -> ReviewItemView:
         return self._write(review.decide_review, item_id, decision, steward, note, visibility,
                            expected_status)
+
+    def undo_review(self, item_id: str, *, steward: str, visibility: Visibility) -> ReviewItemView | None:
+        return self._write(review.undo_review, item_id, steward, visibility)
 
     # -- people and households
     def get_persons(self, ids: Iterable[str], visibility: Visibility) -> dict[str, PersonView]:

@@ -136,6 +136,18 @@ class GraphStore(Protocol):
         """
         ...
 
+    def undo_review(self, item_id: str, *, steward: str, visibility: Visibility) -> ReviewItemView | None:
+        """Withdraw a decision and the constraint it made, atomically (the steward's undo).
+
+        Works whether or not the item is still in the current run (a run that honours a
+        constraint no longer queues its pair). NotFoundError when there is no such
+        decision or its records / item are out of region or ``REVIEW`` is not allowed;
+        ConflictError when the item exists but is open (nothing to undo). Returns the item
+        as it now stands in the current run (open), or None when the run has no such item.
+        ``steward`` is who undid it (the API's audit log keeps the call).
+        """
+        ...
+
     def close(self) -> None:
         """Release connections. The store is unusable afterwards."""
         ...
