@@ -11,6 +11,7 @@ DJAJA/JAYA, SOEJONO/SUYONO and DJOKO/JOKO on one key.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -80,6 +81,8 @@ def name_key(name: str) -> str | None:
 @lru_cache(maxsize=524_288)
 def standard_name(raw: str) -> StandardName:
     """Upper case, collapsed spaces, titles split off: ``Hj. Siti Aminah, S.Pd.`` -> SITI AMINAH, HJ. S.PD."""
+    if not raw.isascii():   # Latin-1 exports carry accents (DÉSIRÉE): fold them, never drop the letter
+        raw = "".join(c for c in unicodedata.normalize("NFKD", raw) if not unicodedata.combining(c))
     text = _SPACES.sub(" ", _NOT_NAME.sub(" ", raw.upper())).strip(" ,-'")
     if not text:
         return StandardName(None, None, None, None, None)
