@@ -22,7 +22,7 @@ RUN_LABELS: dict[str, str] = {
 }
 
 _GLOBAL_KEYS: dict[str, tuple[str, ...]] = {
-    "Current": ("id",), "Generation": ("gen",), "LinkageRun": ("run_id",),
+    "Current": ("id",), "PublishLock": ("id",), "Generation": ("gen",), "LinkageRun": ("run_id",),
     "Lineage": ("run_id", "kind", "old_id"), "Decision": ("item_id",), "ReviewLock": ("item_id",),
     "LinkConstraint": ("left_key", "right_key"), "Proposal": ("proposal_id",),
 }

@@ -1,0 +1,80 @@
+"""What only the Neo4j store has to prove: its schema, its publish lock, its connection errors.
+
+The shared behaviour (access, paging, atomic publish) is the contract suite's; these
+tests cover the machinery behind it on the real server.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+
+from core.errors import ConfigError
+from graph import Visibility, open_store
+from graph.neo4j_store import Neo4jStore
+from tests.graph._synth import synthetic_publication
+from tests.graph.conftest import make_location
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str, str]:
+    uri, user, password = make_location("neo4j", request, tmp_path)
+    return uri, user or "neo4j", password or ""
+
+
+def test_schema_is_created_once_and_reopening_is_idempotent(location: tuple[str, str, str]) -> None:
+    uri, user, password = location
+    Neo4jStore(uri, user=user, password=password).close()
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        before = {r["name"]: r["type"] for r in driver.execute_query("SHOW CONSTRAINTS").records}
+        Neo4jStore(uri, user=user, password=password).close()
+        after = {r["name"]: r["type"] for r in driver.execute_query("SHOW CONSTRAINTS").records}
+        states = {r["state"] for r in driver.execute_query("SHOW INDEXES").records}
+    assert before == after
+    for name in ("person_key", "record_key", "household_key", "current_key", "linkconstraint_key"):
+        assert before[name] == "UNIQUENESS"
+    assert states == {"ONLINE"}
+
+
+def test_a_second_publisher_waits_for_the_first(location: tuple[str, str, str]) -> None:
+    uri, user, password = location
+    first = open_store(uri, user=user, password=password)
+    second = open_store(uri, user=user, password=password)
+    old, new = synthetic_publication(600, "A"), synthetic_publication(400, "B")
+    paused, resume = threading.Event(), threading.Event()
+    second_progress: list[str] = []
+
+    def hold(phase: str, done: int, total: int) -> None:
+        if phase == "persons":
+            paused.set()
+            resume.wait(timeout=60)
+
+    one = threading.Thread(target=first.publish, args=(old,), kwargs={"progress": hold})
+    two = threading.Thread(target=second.publish, args=(new,),
+                           kwargs={"progress": lambda phase, *_: second_progress.append(phase)})
+    one.start()
+    assert paused.wait(timeout=60)
+    two.start()
+    two.join(timeout=3)
+    assert two.is_alive() and second_progress == []      # blocked on the lock, wrote nothing
+    resume.set()
+    one.join(timeout=120)
+    two.join(timeout=120)
+    assert not one.is_alive() and not two.is_alive()
+    everyone = Visibility.everything()
+    assert [r.run_id for r in first.linkage_runs(everyone) if r.current] == ["run-B"]
+    assert sorted(first.export_links()) == sorted(
+        (r.dataset, r.source_id, r.person_id, f"H{int(r.person_id[1:]) // 4:08d}") for r in new.records)
+    first.close()
+    second.close()
+
+
+def test_an_unreachable_server_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"127\.0\.0\.1:9") as err:
+        Neo4jStore("bolt://127.0.0.1:9", user="neo4j", password="x")
+    assert "NEO4J_USER" in (err.value.hint or "")
