@@ -119,8 +119,8 @@ def _counts(counts: dict[str, int]) -> str:
 
 def _print_warnings(data: dict) -> None:
     for name, d in data["datasets"].items():
-        for warning in d.get("warnings", []):
-            err.print(f"[yellow]warning[/yellow] {name} ({d['path']}): {warning}")
+        for note in d.get("notes", []):
+            err.print(f"[yellow]note[/yellow] {name} ({d.get('file', '')}): {note}")
 
 
 class _Bars:
