@@ -120,8 +120,11 @@ def undo_review(tx: Tx, item_id: str, steward: str, vis: Visibility) -> ReviewIt
                     id=item_id).single()
     item = get_review_item(tx, gen, item_id, vis) if gen is not None else None
     keys = [ruling["l"], ruling["r"]] if ruling is not None else []
-    visible = vis.allows(FieldGroup.REVIEW) and (
-        item is not None if not keys else gen is not None and len(get_records(tx, gen, keys, vis)) == len(keys))
+    if keys:
+        visible = gen is not None and len(get_records(tx, gen, keys, vis)) == len(keys)
+    else:
+        visible = item is not None
+    visible = visible and vis.allows(FieldGroup.REVIEW)
     if not decided or not visible:
         if not decided and item is not None:
             raise ConflictError(f"review item {item_id!r} is open: there is no decision to undo",

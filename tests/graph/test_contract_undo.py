@@ -27,7 +27,8 @@ def test_undo_withdraws_the_decision_and_its_constraint(store: GraphStore) -> No
     with pytest.raises(NotFoundError):
         store.undo_review("R-missing", steward="siti", visibility=EVERYTHING)
     # decided again after the undo, by someone else: the normal path works
-    again = store.decide_review("R2", ReviewDecision.NON_MATCH, steward="budi", note=None, visibility=EVERYTHING)
+    again = store.decide_review("R2", ReviewDecision.NON_MATCH, steward="budi", note=None,
+                                visibility=EVERYTHING)
     assert again.decision == ReviewDecision.NON_MATCH
     assert [(c.kind.value, c.steward) for c in store.constraints()] == [("cannot_link", "budi")]
 
