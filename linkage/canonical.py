@@ -80,7 +80,6 @@ class QuarantineReason(StrEnum):
 
     NO_NAME_NO_NIK = "no_name_no_nik"
     UNPARSEABLE_ROW = "unparseable_row"
-    RAGGED_ROW = "ragged_row"                  # more or fewer cells than the header
     DUPLICATE_SOURCE_ID = "duplicate_source_id"
     MISSING_SOURCE_ID = "missing_source_id"
     CELL_TOO_LONG = "cell_too_long"
