@@ -1,57 +1,43 @@
-"""The intake report: per dataset, rows read, accepted, quarantined by reason, flags by kind.
-
-``rows`` is never counted on its own: it is ``accepted`` plus the quarantine
-counts, so the report cannot claim a row that went nowhere.
-"""
+"""The intake report: per dataset, rows read, accepted, quarantined by reason, flags by kind."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from linkage.canonical import Flag, QuarantineReason
 
 __all__ = ["DatasetReport", "IngestReport"]
 
 
 @dataclass(slots=True)
 class DatasetReport:
-    """What happened to one dataset's rows."""
+    """Counts for one dataset; ``rows == accepted + sum(quarantined)`` always."""
 
-    path: str
+    file: str
     encoding: str
+    rows: int = 0
     accepted: int = 0
     quarantined: Counter[str] = field(default_factory=Counter)
     flags: Counter[str] = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
-    @property
-    def rows(self) -> int:
-        return self.accepted + sum(self.quarantined.values())
-
-    def accept(self, flags: Iterable[Flag]) -> None:
-        self.accepted += 1
-        self.flags.update(f.value for f in flags)
-
-    def quarantine(self, reason: QuarantineReason) -> None:
-        self.quarantined[reason.value] += 1
-
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "accepted": self.accepted,
                 "quarantined": dict(sorted(self.quarantined.items())),
                 "flags": dict(sorted(self.flags.items())),
-                "path": self.path, "encoding": self.encoding, "warnings": list(self.warnings)}
+                "file": self.file, "encoding": self.encoding, "notes": list(self.notes)}
 
 
 @dataclass(slots=True)
 class IngestReport:
-    """The whole ingest; ``to_json()`` is the report file's content."""
+    """What one intake did, in the JSON shape ``{"datasets": {name: {...}}}`` plus totals."""
 
+    sources: Path
     workspace: Path
     datasets: dict[str, DatasetReport] = field(default_factory=dict)
+    seconds: float = 0.0
 
     @property
     def rows(self) -> int:
@@ -63,10 +49,13 @@ class IngestReport:
 
     @property
     def quarantined(self) -> int:
-        return self.rows - self.accepted
+        return sum(sum(d.quarantined.values()) for d in self.datasets.values())
 
     def to_json(self) -> dict[str, Any]:
-        """``{"datasets": {name: {"rows", "accepted", "quarantined", "flags", ...}}, "rows", ...}``."""
-        return {"datasets": {name: d.to_json() for name, d in self.datasets.items()},
-                "rows": self.rows, "accepted": self.accepted, "quarantined": self.quarantined,
-                "workspace": str(self.workspace)}
+        """JSON-ready data: the datasets, and ``rows``/``accepted``/``quarantined`` totals."""
+        return {"datasets": {name: d.to_dict() for name, d in self.datasets.items()},
+                "rows": self.rows, "accepted": self.accepted, "quarantined": self.quarantined}
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -27,7 +27,7 @@ from linkage._codes import (
     parse_village,
 )
 from linkage._names import StandardName, name_key, standard_name
-from linkage.canonical import Flag
+from linkage.canonical import RECORD_COLUMNS, Flag
 from linkage.nik import parse_kk, parse_nik
 
 __all__ = [
@@ -35,13 +35,9 @@ __all__ = [
     "parse_relationship", "parse_sex", "parse_village", "standard_name",
 ]
 
-#: The record columns ``canonicalise`` fills, always all of them (None when unknown).
-STANDARD_COLUMNS: tuple[str, ...] = (
-    "nik", "nik_valid", "nik_birth_date", "nik_sex", "kk", "full_name", "name_titles", "name_key",
-    "first_name_key", "last_name_key", "birth_date", "birth_date_placeholder", "birth_place", "sex",
-    "mother_name", "mother_name_key", "relationship", "address", "village_code", "postcode", "locality",
-    "phone", "other_id", "death_date",
-)
+#: The record columns ``canonicalise`` fills, always all of them (None when unknown), in table order.
+_NAMES = list(RECORD_COLUMNS)
+STANDARD_COLUMNS: tuple[str, ...] = tuple(_NAMES[_NAMES.index("reference") + 1:_NAMES.index("attributes")])
 
 
 def _text(raw: object) -> str:
