@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,8 @@ def link(sources: Path = typer.Argument(..., help="The sources file (sources.tom
     if floor > threshold:
         err.print(f"[red]error[/red] --review-floor {floor} is above --threshold {threshold}")
         raise typer.Exit(2)
+    # Splink warns about every level it could not train on this data; the summary says what matters.
+    logging.getLogger("splink").setLevel(logging.ERROR)
     try:
         graph = open_settings_store(settings)
         try:
