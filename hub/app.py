@@ -24,6 +24,7 @@ from auth import AuditLog, BearerAuthMiddleware, HubAuthorizationServer, close_a
 from graph import open_store
 from hub._graphql import graphql_routes
 from hub._token_cache import CachedValidator
+from hub.decisions import ApplyingStore, DecisionApplier
 from hub.settings import Settings
 from hub.web import review_routes
 
@@ -56,6 +57,10 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
             if owned:
                 store.close()
 
+    # decisions reach the graph at once when this hub linked it (its workspace and model are here)
+    applier = DecisionApplier.for_data_dir(settings.data_dir, store)
+    if applier is not None:
+        store = ApplyingStore(store, applier)
     routes = [*server.routes(), *graphql_routes(settings, store, audit, parts.policy), *review_routes()]
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(BearerAuthMiddleware, validator=CachedValidator(parts))])

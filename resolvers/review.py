@@ -13,7 +13,7 @@ from graph.paging import encode_cursor
 from graph.views import LinkageRunView, RecordView, ReviewDecision, ReviewItemView
 from resolvers.paging import Slice, check_page_size, slice_of
 
-__all__ = ["ReviewResult", "decide_review", "linkage_runs", "review_queue"]
+__all__ = ["ReviewResult", "UndoResult", "decide_review", "linkage_runs", "review_queue", "undo_review"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,19 @@ async def decide_review(info: Info, item_id: strawberry.ID, decision: ReviewDeci
     pair = item.left_key is not None and item.right_key is not None
     kind = ("must_link" if decision == ReviewDecision.MATCH else "cannot_link") if pair else None
     return ReviewResult(item, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    item_id: str
+    item: ReviewItemView | None     # the item as the current run has it (open), if it still queues it
+
+
+async def undo_review(info: Info, item_id: strawberry.ID) -> UndoResult:
+    """Withdraw a decision and its constraint (the store relinks when it can apply decisions)."""
+    ctx = info.context
+    item = await ctx.call(ctx.store.undo_review, item_id, steward=ctx.client_id, visibility=ctx.visibility)
+    return UndoResult(str(item_id), item)
 
 
 async def item_record(info: Info, key: str | None) -> RecordView | None:

@@ -15,7 +15,7 @@ from schema.scopes import PUBLIC
 from schema.types.people import Person
 from schema.types.records import SourceRecord
 
-__all__ = ["LinkageRun", "ReviewDecisionEnum", "ReviewItem", "ReviewResult"]
+__all__ = ["LinkageRun", "ReviewDecisionEnum", "ReviewItem", "ReviewResult", "UndoResult"]
 
 ReviewDecisionEnum = strawberry.enum(ReviewDecision, name="ReviewDecision",
                                      description="match: same person; non_match: different people.")
@@ -62,6 +62,13 @@ class ReviewItem:
 class ReviewResult:
     item: ReviewItem = scoped(PUBLIC)
     constraint: str | None = scoped(PUBLIC, description="must_link or cannot_link, for pair items.")
+
+
+@strawberry.type(description="A withdrawn decision: its constraint is gone and the pair may be queued again.")
+class UndoResult:
+    item_id: strawberry.ID = scoped(PUBLIC)
+    item: ReviewItem | None = scoped(PUBLIC,
+                                     description="The item, open again, when the current run queues it.")
 
 
 @strawberry.type(description="One published linkage run.")
