@@ -78,3 +78,26 @@ def test_an_unreachable_server_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"127\.0\.0\.1:9") as err:
         Neo4jStore("bolt://127.0.0.1:9", user="neo4j", password="x")
     assert "NEO4J_USER" in (err.value.hint or "")
+
+
+def test_a_read_that_straddles_a_switch_starts_over_on_the_new_run(location: tuple[str, str, str]) -> None:
+    """Neo4j reads are read-committed: the store re-checks the current pointer at the end of
+    every read and reads again if a publish moved it, so no answer mixes two runs."""
+    uri, user, password = location
+    store, publisher = Neo4jStore(uri, user=user, password=password), open_store(uri, user=user,
+                                                                                 password=password)
+    store.publish(synthetic_publication(40, "A"))
+    seen: list[int] = []
+
+    def work(tx: object, gen: int) -> int:
+        seen.append(gen)
+        if len(seen) == 1:      # a publish lands (and retires this generation) mid-read
+            publisher.publish(synthetic_publication(40, "B"))
+        return gen
+
+    assert store._read(work) == seen[-1]
+    assert len(seen) == 2 and seen[0] != seen[1]
+    tags = {p.full_name.split()[1] for p in store.list_persons(Visibility.everything(), first=100).items}
+    assert tags == {"B"}
+    store.close()
+    publisher.close()
