@@ -87,6 +87,13 @@ def test_steward_decides_with_the_keyboard(page: Page, hub: Hub) -> None:
     assert rulings == {tuple(sorted((decided[0]["left"]["id"], decided[0]["right"]["id"]))):
                        ConstraintKind.MUST_LINK}
 
+    # Z undoes it: the decision and its constraint go, the item is back in the queue
+    page.keyboard.press("z")
+    expect(page.locator("#status")).to_contain_text(f"Keputusan atas {first} dibatalkan")
+    expect(queue).to_have_count(len(ITEMS))
+    expect(page.locator("#progress-text")).to_contain_text("0 diputuskan")
+    assert hub.store.constraints() == []
+
 
 def test_second_steward_gets_a_conflict_and_the_page_speaks_english(page: Page, hub: Hub) -> None:
     steward = hub.caller("data_steward", purpose="data_stewardship")

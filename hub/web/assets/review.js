@@ -21,7 +21,10 @@
   const DECIDE = `mutation Decide($id: ID!, $decision: ReviewDecision!, $note: String) {
     decideReview(itemId: $id, decision: $decision, note: $note) { constraint item { id status decision } } }`;
 
-  const state = { items: [], current: null, decided: 0, skipped: new Set(), filters: {}, busy: false };
+  const UNDO = `mutation Undo($id: ID!) { undoReview(itemId: $id) { itemId item { id status } } }`;
+
+  const state = { items: [], current: null, decided: 0, skipped: new Set(), filters: {}, busy: false,
+                  undoable: [] };
 
   function status(text, kind) { const s = $("status"); s.textContent = text || ""; s.dataset.kind = kind || ""; }
 
@@ -97,6 +100,8 @@
     state.busy = true;
     try {
       await api.graphql(DECIDE, { id: item.id, decision, note });
+      state.undoable.push(item.id);
+      $("btn-undo").hidden = false;
       const at = state.items.indexOf(item);
       state.items.splice(at, 1);
       state.decided += 1;
@@ -110,6 +115,23 @@
       else status(t("error", { why: err.message }), "error");
     } finally {
       state.busy = false;
+    }
+  }
+
+  async function undo() {
+    const id = state.undoable.pop();
+    if (!id || state.busy) return;
+    state.busy = true;
+    try {
+      await api.graphql(UNDO, { id });
+      state.current = id;
+      await loadQueue();
+      status(t("undone", { id }), "ok");
+    } catch (err) {
+      status(t("error", { why: err.message }), "error");
+    } finally {
+      state.busy = false;
+      $("btn-undo").hidden = state.undoable.length === 0;
     }
   }
 
@@ -142,7 +164,7 @@
     const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName);
     if (typing && ev.key !== "Escape") return;
     const key = ev.key.toLowerCase();
-    const action = { m: () => decide("MATCH"), n: () => decide("NON_MATCH"), u: () => decide("UNSURE"),
+    const action = { m: () => decide("MATCH"), n: () => decide("NON_MATCH"), u: () => decide("UNSURE"), z: () => undo(),
                      j: () => move(1), arrowdown: () => move(1), k: () => move(-1), arrowup: () => move(-1),
                      escape: () => document.activeElement?.blur() }[key];
     if (action) { ev.preventDefault(); action(); }
@@ -156,6 +178,7 @@
     });
     $("signin-form").addEventListener("submit", signIn);
     $("signout").addEventListener("click", () => signOut());
+    $("btn-undo").addEventListener("click", () => undo());
     $("filters").addEventListener("submit", (e) => {
       e.preventDefault();
       const f = {};
