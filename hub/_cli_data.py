@@ -80,14 +80,19 @@ def demo(data_dir: Path | None = typer.Option(None, "--data-dir", help="Where da
          people: int = typer.Option(3000, "--people", min=1, help="How many synthetic people."),
          seed: int = typer.Option(7, "--seed", help="Seed of the synthetic population.")) -> None:
     """Everything from a fresh clone: synthesise a population, ingest it, print the report."""
+    from hub._store import open_settings_store
     from hub.demo import run_demo
 
     settings = load_settings(data_dir=data_dir)
     try:
-        with _progress() as progress:
-            result = run_demo(settings.data_dir, people=people, seed=seed,
-                              stage=lambda name: progress.console.print(f"[bold]{name}[/bold]"),
-                              ingest_progress=progress)
+        store = open_settings_store(settings)
+        try:
+            with _progress() as progress:
+                result = run_demo(settings.data_dir, people=people, seed=seed,
+                                  stage=lambda name: progress.console.print(f"[bold]{name}[/bold]"),
+                                  ingest_progress=progress, store=store)
+        finally:
+            store.close()
     except HubError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -97,6 +102,11 @@ def demo(data_dir: Path | None = typer.Option(None, "--data-dir", help="Where da
     _print_warnings(data)
     out.print(f"data: {result.synth.out_dir}; workspace: {result.report.workspace}; "
               f"report: {settings.data_dir / 'report.json'}")
+    linked = result.extra.get("link")
+    if linked is not None:
+        out.print(f"linked: {linked.summary['persons']:,} people in {linked.summary['households']:,} "
+                  f"households, {linked.summary.get('review_items', 0):,} review items -> "
+                  f"{settings.store_location}")
 
 
 def report_table(data: dict) -> Table:

@@ -1,8 +1,8 @@
 """The demo: everything from a fresh clone, in one call.
 
-Today: synthesise a population into the data directory and ingest it into the
-workspace. Later steps (link, publish, serve) add themselves to ``run_demo``
-after ingest; each step reports its stage through ``progress`` so the CLI can
+Synthesise a population into the data directory, ingest it into the workspace,
+and (given a store) link and publish it. Later steps (serve) add themselves to
+``run_demo``; each step reports its stage through ``progress`` so the CLI can
 show where it is.
 
 Example:
@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from graph import GraphStore
 from linkage.intake import IngestReport, Progress, ingest
 from linkage.synth import SynthResult, generate
 
@@ -39,8 +42,12 @@ class DemoResult:
 
 def run_demo(data_dir: Path, *, people: int = DEMO_PEOPLE, seed: int = DEMO_SEED,
              stage: Callable[[str], None] | None = None,
-             ingest_progress: Progress | None = None) -> DemoResult:
-    """Synthesise ``people`` into ``data_dir/synth`` and ingest them into ``data_dir/workspace.duckdb``."""
+             ingest_progress: Progress | None = None, store: GraphStore | None = None) -> DemoResult:
+    """Synthesise ``people`` into ``data_dir/synth`` and ingest them into ``data_dir/workspace.duckdb``.
+
+    With a ``store``, the workspace is then linked and published into it
+    (``extra["link"]`` holds the :class:`hub.pipeline.LinkResult`).
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     if stage:
         stage("synth")
@@ -48,4 +55,13 @@ def run_demo(data_dir: Path, *, people: int = DEMO_PEOPLE, seed: int = DEMO_SEED
     if stage:
         stage("ingest")
     report = ingest(synth.sources, data_dir / "workspace.duckdb", progress=ingest_progress)
-    return DemoResult(data_dir, synth, report)
+    result = DemoResult(data_dir, synth, report)
+    if store is not None:
+        from hub.pipeline import run_link_workspace
+
+        con = duckdb.connect(str(data_dir / "workspace.duckdb"))
+        try:
+            result.extra["link"] = run_link_workspace(con, data_dir, store, seed=seed, progress=stage)
+        finally:
+            con.close()
+    return result

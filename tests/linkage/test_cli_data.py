@@ -82,3 +82,4 @@ def test_demo_synthesises_ingests_and_prints_the_report(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["rows"] == _truth_rows(tmp_path / "synth") == report["accepted"] + report["quarantined"]
     assert "intake report" in result.output and "pbi_jk" in result.output
+    assert "linked:" in result.output and (tmp_path / "graph.sqlite").is_file()
