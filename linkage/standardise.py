@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from linkage._codes import (
     is_placeholder,
@@ -75,19 +76,22 @@ def canonicalise(values: Mapping[str, object], *,
     """
     out: dict[str, object] = dict.fromkeys(STANDARD_COLUMNS)
     flags: list[Flag] = []
-    get = values.get
+    # Text once per present value; dates stay native (Parquet DATE, datetime) for ``_date``.
+    texts: dict[str, Any] = {k: v if isinstance(v, date) else _text(v) for k, v in values.items()
+                             if v is not None}
+    get = texts.get
 
-    info = parse_nik(_text(get("nik")))
+    info = parse_nik(get("nik", ""))
     out["nik"], out["nik_valid"], out["nik_birth_date"], out["nik_sex"] = (
         info.nik, info.valid, info.birth_date, info.sex)
     flags.extend(info.flags)
 
-    kk, kk_flag = parse_kk(_text(get("kk")))
+    kk, kk_flag = parse_kk(get("kk", ""))
     out["kk"] = kk
     if kk_flag:
         flags.append(kk_flag)
 
-    name: StandardName = standard_name(_text(get("full_name")))
+    name: StandardName = standard_name(get("full_name", ""))
     out["full_name"], out["name_titles"], out["name_key"], out["first_name_key"], out["last_name_key"] = name
     if name.full_name is None:
         flags.append(Flag.NAME_MISSING)
@@ -100,7 +104,7 @@ def canonicalise(values: Mapping[str, object], *,
     elif born is not None and is_placeholder(born):
         flags.append(Flag.BIRTH_DATE_PLACEHOLDER)
 
-    sex_text = _text(get("sex"))
+    sex_text = get("sex", "")
     sex = parse_sex(sex_text) if sex_text else None
     out["sex"] = sex
     if sex_text and sex is None:
@@ -112,22 +116,22 @@ def canonicalise(values: Mapping[str, object], *,
         if sex is not None and sex != info.sex:
             flags.append(Flag.NIK_SEX_MISMATCH)
 
-    mother = standard_name(_text(get("mother_name")))
+    mother = standard_name(get("mother_name", ""))
     out["mother_name"], out["mother_name_key"] = mother.full_name, mother.key
 
-    village_text = _text(get("village_code"))
+    village_text = get("village_code", "")
     if village_text:
         out["village_code"] = parse_village(village_text)
         if out["village_code"] is None:
             flags.append(Flag.VILLAGE_CODE_MALFORMED)
 
-    phone_text = _text(get("phone"))
+    phone_text = get("phone", "")
     if phone_text:
         out["phone"] = parse_phone(phone_text)
         if out["phone"] is None:
             flags.append(Flag.PHONE_MALFORMED)
 
-    relationship = _text(get("relationship"))
+    relationship = get("relationship", "")
     out["relationship"] = parse_relationship(relationship) if relationship else None
 
     died, had_death = _date(get("death_date"), date_format)
@@ -136,7 +140,7 @@ def canonicalise(values: Mapping[str, object], *,
         flags.append(Flag.DEATH_DATE_UNPARSEABLE)
 
     for column in ("birth_place", "address", "locality"):
-        out[column] = _text(get(column)).upper() or None
-    out["postcode"] = _text(get("postcode")).replace(" ", "") or None
-    out["other_id"] = _text(get("other_id")) or None
+        out[column] = get(column, "").upper() or None
+    out["postcode"] = get("postcode", "").replace(" ", "") or None
+    out["other_id"] = get("other_id", "") or None
     return out, flags
