@@ -67,6 +67,7 @@ def test_missing_mapped_column_names_column_dataset_and_file(tmp_path: Path) -> 
         ingest(sources, tmp_path / "ws.duckdb")
     text = str(info.value)
     assert "NAMA_IBU" in text and "pkh" in text and "pkh.csv" in text
+    assert not (tmp_path / "ws.duckdb").exists()     # found before anything was written
 
 
 def test_empty_file_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -163,3 +164,19 @@ def test_header_names_are_reported_when_a_column_is_missing(tmp_path: Path) -> N
     with pytest.raises(InputError) as info:
         ingest(write_sources(tmp_path), tmp_path / "ws.duckdb")
     assert "nama" in str(info.value)                 # the header as it is, so the fix is obvious
+
+
+def test_cli_malformed_sources_file_names_file_dataset_and_key(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from hub.cli import app
+
+    write_csv(tmp_path / "pkh.csv", GOOD)
+    sources = write_sources(tmp_path, extra="")
+    sources.write_text(sources.read_text(encoding="utf-8").replace('id = "ID"', 'id = "ID"\nformat = "csv"'),
+                       encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(sources), "--workspace", str(tmp_path / "ws.duckdb")])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "sources.toml" in text and "'pkh'" in text and "'format'" in text
+    assert not (tmp_path / "ws.duckdb").exists()
