@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from core.errors import InputError
 
@@ -87,7 +87,7 @@ def _open_csv(path: Path) -> TableReader:
     # A cell may legitimately exceed csv's 128 KiB default; intake decides what is too long.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     fh = path.open("r", encoding=encoding, newline="")
-    reader = csv.reader(fh)
+    reader = csv.reader(fh, strict=True)   # a stray quote is an error, not rows silently merged
     try:
         header = next(reader)
     except (csv.Error, StopIteration) as exc:
@@ -108,18 +108,21 @@ def _open_csv(path: Path) -> TableReader:
                        _csv_rows(fh, reader, header), notes)
 
 
-def _csv_rows(fh: IO[str], reader: Iterator[list[str]], header: list[str]) -> Iterator[RawRow]:
+def _csv_rows(fh: IO[str], reader: Any, header: list[str]) -> Iterator[RawRow]:
     width = len(header)
     number = 0
     try:
         while True:
+            start = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
                 number += 1
-                yield RawRow(number, {"_error": str(exc)}, f"the CSV parser could not split the row: {exc}")
+                lines = f"{start}-{reader.line_num}" if reader.line_num > start else str(start)
+                yield RawRow(number, {"_error": str(exc), "_lines": lines},
+                             f"the CSV parser could not split the row at line(s) {lines} of the file: {exc}")
                 continue
             if not cells:
                 continue       # a blank line holds no row
