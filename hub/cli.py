@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from hub import _cli_auth, _cli_data, _cli_graph, _cli_link, _cli_serve
+from hub import _cli_auth, _cli_data, _cli_graph, _cli_link, _cli_review, _cli_serve
 
 __all__ = ["app"]
 
@@ -20,5 +20,5 @@ app = typer.Typer(help="DTSEN Hub: resolve people and households across social-p
                   "datasets and share them safely.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
 
-for _module in (_cli_data, _cli_auth, _cli_graph, _cli_serve, _cli_link):
+for _module in (_cli_data, _cli_auth, _cli_graph, _cli_serve, _cli_link, _cli_review):
     _module.register(app)

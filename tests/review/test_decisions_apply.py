@@ -9,17 +9,15 @@ ruling; an undo brings the pair back.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from graph import ConstraintKind, GraphStore, Visibility, open_store
+from graph import ConstraintKind, GraphStore, Visibility
 from hub.pipeline import run_link_workspace
 from tests.api.conftest import Caller, Hub, start_hub
-from tests.linkage._fixtures import load_records, make_people, make_records
 
 pytestmark = pytest.mark.slow
 
@@ -28,22 +26,6 @@ ITEM = """{ reviewQueue(first: 20) { nodes { id kind
 DECIDE = """mutation($id: ID!, $d: ReviewDecision!) {
   decideReview(itemId: $id, decision: $d, note: "kembar") { constraint item { status } } }"""
 PERSON_OF = """query($k: ID!) { person(id: $k) { id records { id } } }"""
-
-
-@pytest.fixture(scope="module")
-def linked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, GraphStore]]:
-    logging.getLogger("splink").setLevel(logging.ERROR)
-    root = tmp_path_factory.mktemp("review")
-    rows, _truth = make_records(make_people(120, seed=11), seed=12)
-    con = duckdb.connect(str(root / "workspace.duckdb"))
-    load_records(con, rows)
-    store = open_store(str(root / "graph.sqlite"))
-    run_link_workspace(con, root, store, u_max_pairs=1e6)
-    con.close()
-    try:
-        yield root, store
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")
