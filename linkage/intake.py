@@ -24,7 +24,9 @@ from core.errors import HubError, InputError
 from linkage._readers import TableReader, open_table
 from linkage._report import DatasetReport, IngestReport
 from linkage._rows import RowBuilder
+from linkage._truncation import flag_truncated_names
 from linkage._workspace import Batches, create_tables
+from linkage.canonical import Flag
 from linkage.sources import Dataset, load_sources
 
 __all__ = ["DatasetReport", "IngestReport", "Progress", "ingest"]
@@ -57,8 +59,11 @@ def ingest(sources_path: Path, workspace: Path, progress: Progress | None = None
         create_tables(con)
         batches = Batches(con)
         for dataset, reader in zip(sources.datasets, readers, strict=True):
-            report.datasets[dataset.name] = _ingest_one(dataset, reader, batches, progress)
-        batches.flush()
+            one = report.datasets[dataset.name] = _ingest_one(dataset, reader, batches, progress)
+            batches.flush()
+            truncated = flag_truncated_names(con, dataset.name)
+            if truncated:
+                one.flags[Flag.NAME_TRUNCATED.value] += truncated
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -7,7 +7,7 @@ Each agency has its own columns, codes, date format, coverage and error rates:
 | dukcapil | dukcapil (reference) | almost everyone, with death dates | LAKI-LAKI/PEREMPUAN, Parquet dates |
 | dtks | kemensos | every member of households in desil 1-4 | sex 1/2, relationship codes 1-8, dd-mm-yyyy |
 | pkh | kemensos, PKH | the mother (pengurus) of desil 1-2 families | dd/mm/yyyy, phones |
-| bpnt | kemensos, BPNT | the head (KPM) of desil 1-3 households | L/P, yyyymmdd, names cut at 20 |
+| bpnt | kemensos, BPNT | the head (KPM) of desil 1-3 households | L/P, yyyymmdd, names cut at 18 |
 | pbi_jk | kemenkes, PBI-JK | members of desil 1-5 households and some others | M/F, mm/dd/yyyy, Parquet |
 | pip | kemendikbud, PIP | school children (6-18) of desil 1-4 households | L/P, '5 Desember 2012' |
 """
@@ -189,7 +189,7 @@ DATASETS: tuple[DatasetSpec, ...] = (
                         "mother_name": "NAMA_IBU_KANDUNG", "village_code": "KODE_WILAYAH", "phone": "NO_HP"}),
     DatasetSpec("bpnt", "kemensos", "bpnt.csv", "ID_KPM", program="BPNT", date_format="%Y%m%d", rows=_bpnt,
                 rates=Rates(nik_missing=0.03, nik_typo=0.02, nik_family=0.02, name_typo=0.03, muhammad=0.5,
-                            modernise=0.6, titles=0.05, truncate=20, date_swap=0.01, year_off=0.01, stale=0.3,
+                            modernise=0.6, titles=0.05, truncate=18, date_swap=0.01, year_off=0.01, stale=0.3,
                             duplicate=0.015),
                 fields={"nik": "NIK_KPM", "kk": "NO_KK", "full_name": "NAMA_KPM", "sex": "JENIS_KELAMIN",
                         "birth_date": "TANGGAL_LAHIR", "village_code": "KODE_DESA", "phone": "NO_HP"}),

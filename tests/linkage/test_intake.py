@@ -126,3 +126,30 @@ def test_a_bad_dataset_writes_nothing_and_names_every_problem(tmp_path: Path) ->
     assert "dataset 'pkh'" in text and "'DEPAN'" in text and "'DESIL'" in text
     assert "dataset 'dukcapil'" in text and "dukcapil.parquet" in text and "nothing was written" in text
     assert _records(tmp_path / "ws.duckdb") == before
+
+
+def _names_file(folder: Path, names: list[str]) -> Path:
+    rows = "".join(f"r{i},{n}\n" for i, n in enumerate(names))
+    (folder / "bpnt.csv").write_text("ID,NAMA\n" + rows, encoding="utf-8")
+    path = folder / "sources.toml"
+    path.write_text('[[dataset]]\nname = "bpnt"\nagency = "kemensos"\npath = "bpnt.csv"\nid = "ID"\n'
+                    '[dataset.fields]\nfull_name = "NAMA"\n', encoding="utf-8")
+    return path
+
+
+def test_names_piling_up_at_a_field_width_are_flagged_truncated(tmp_path: Path) -> None:
+    cut = ["MUHAMMAD RIZKI FIRM", "SRI WAHYUNI HANDAYA", "ASEP SUHERMAN SUPRI", "SITI AMINAH RAHMAWA",
+           "BONAR SIMANJUNTAK T", "I WAYAN SUDARSANA A"]
+    short = ["BUDI", "SITI AMINAH", "JOKO WIDODO", "NENG", "EUIS KHADIJAH", "HENDRA WIJAYA", "SUTRISNO"]
+    report = ingest(_names_file(tmp_path, cut + short), tmp_path / "ws.duckdb").to_json()
+    assert report["datasets"]["bpnt"]["flags"] == {"name_truncated": 6, "nik_missing": 13}
+    records = _records(tmp_path / "ws.duckdb")
+    flagged = {str(r["full_name"]) for r in records.values() if "name_truncated" in r["flags"]}  # type: ignore
+    assert flagged == set(cut)
+
+
+def test_no_truncation_without_a_pile_up(tmp_path: Path) -> None:
+    names = ["BUDI", "SITI AMINAH", "JOKO WIDODO", "NENG", "EUIS KHADIJAH", "HENDRA WIJAYA", "SUTRISNO",
+             "MUHAMMAD RIZKI FIRMANSYAH"]
+    report = ingest(_names_file(tmp_path, names), tmp_path / "ws.duckdb").to_json()
+    assert "name_truncated" not in report["datasets"]["bpnt"]["flags"]

@@ -168,8 +168,8 @@ def test_agency_errors(synth: SynthResult, people: dict, truth: list) -> None:
                 kinds["modernised"] += 1
             if written.startswith(("H. ", "HJ. ", "IR. ", "DRS. ", "DR. ")) or ", " in written:
                 kinds["titles"] += 1
-            if name == "bpnt" and len(p["full_name"]) > 20:
-                kinds["truncated"] += len(written) == 20
+            if name == "bpnt" and len(p["full_name"]) > 18:
+                kinds["truncated"] += len(written) == 18
     for kind in ("missing_nik", "mistyped_nik", "someone_elses_nik", "muhammad", "modernised", "titles",
                  "truncated"):
         assert kinds[kind] > 0, kind
