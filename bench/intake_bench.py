@@ -2,10 +2,12 @@
 
 Each stage runs in its own child process so its peak resident memory is its own
 (``ru_maxrss`` of that process). Results go to ``bench/results/intake.json``,
-keyed by the number of records.
+keyed by the number of records, with the load average and a pure-Python calibration
+loop's time beside them: on a shared machine those say how much of a slow run was
+the neighbours.
 
 Example:
-    $ .venv/bin/python -m bench.intake_bench --people 330000     # ~1M records
+    $ .venv/bin/python -m bench.intake_bench --people 440000     # ~1M records
     $ .venv/bin/python -m bench.intake_bench --people 10000      # a quick look
 """
 
@@ -73,6 +75,7 @@ def main() -> None:
         size_mb = round(sum(p.stat().st_size for p in folder.iterdir() if p.suffix in (".csv", ".parquet"))
                         / 2**20, 1)
     entry = {"people": args.people, "seed": args.seed, "records": synth["records"], "input_mb": size_mb,
+             "cpu_calibration_seconds": _calibrate(), "load_average": list(os.getloadavg()),
              "synth": synth, "ingest": ingest, "machine": {"python": platform.python_version(),
                                                            "cpus": _cpus(), "platform": platform.platform()}}
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
@@ -80,6 +83,15 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(json.dumps(entry, indent=2))
+
+
+def _calibrate() -> float:
+    """Seconds for a fixed pure-Python loop: on a shared machine, divide timings by this to compare runs."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return round(time.perf_counter() - started, 3)
 
 
 def _cpus() -> int:
