@@ -28,7 +28,7 @@ from graph.model import (
 from linkage.clustering import ReviewPair
 from linkage.predict import Pair
 
-__all__ = ["build_rows"]
+__all__ = ["build_rows", "review_priority"]
 
 _RECORD_FIELDS = ("nik", "kk", "full_name", "birth_date", "birth_place", "sex", "mother_name", "relationship",
                   "address", "village_code", "phone", "death_date")
@@ -124,6 +124,14 @@ def _people(by_person: dict[str, list[dict[str, Any]]], person_ids: Mapping[str,
     return persons, households
 
 
+def review_priority(probability: float | None, programs: list[str]) -> float:
+    """How much a steward's look is worth, in [0, 1]: mostly how close the pair is to a coin
+    toss (a conflict counts as a coin toss), then what is at stake: each program the records
+    enrol someone in (up to two) adds to it, since a wrong link there moves benefits."""
+    uncertainty = 1.0 if probability is None else 1.0 - abs(probability - 0.5) * 2
+    return round(0.8 * uncertainty + 0.1 * min(len(programs), 2), 6)
+
+
 def _item(rv: ReviewPair, where: Mapping[str, RecordRow]) -> ReviewItemRow:
     left, right = where[rv.left], where[rv.right]
     programs = sorted({p for p in (left.program, right.program) if p})
@@ -131,8 +139,7 @@ def _item(rv: ReviewPair, where: Mapping[str, RecordRow]) -> ReviewItemRow:
     return ReviewItemRow(
         item_id=rv.item_id, kind=rv.kind, left_key=rv.left, right_key=rv.right, person_id=left.person_id,
         village_code=left.village_code or right.village_code, probability=rv.probability,
-        # the closer to a coin toss, the more a steward's look is worth
-        priority=round(1.0 - abs((rv.probability or 0.5) - 0.5) * 2, 6) if uncertain else 1.0,
+        priority=review_priority(rv.probability if uncertain else None, programs),
         explanation={"weights": rv.weights, "levels": rv.levels} if uncertain else
         {"reason": "two valid NIKs held together by strong links", "nik_left": left.nik,
          "nik_right": right.nik},

@@ -70,7 +70,11 @@ class DecisionApplier:
 
         with self._exclusive():
             runs = self.store.linkage_runs(Visibility.everything(), first=1)
-            kw: dict[str, Any] = {"threshold": runs[0].threshold} if runs else {}
+            kw: dict[str, Any] = {}
+            if runs:    # the same cut-off and review band as the run being corrected
+                kw["threshold"] = runs[0].threshold
+                if isinstance(runs[0].summary.get("review_floor"), int | float):
+                    kw["review_floor"] = float(runs[0].summary["review_floor"])
             run_id = "review-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             con = duckdb.connect(str(self.workspace))
             try:
