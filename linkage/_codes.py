@@ -99,6 +99,43 @@ def _make(year: int, month: int, day: int) -> date | None:
     return value if value >= _EARLIEST else None
 
 
+_DIRECTIVES = {"d": "(?P<d>\\d{%s})", "m": "(?P<m>\\d{%s})", "Y": "(?P<Y>\\d{4})", "y": "(?P<y>\\d{2})"}
+
+
+@lru_cache(maxsize=64)
+def _format_regex(date_format: str) -> re.Pattern[str] | None:
+    """A regex for a numeric ``strptime`` format (``%d/%m/%Y``, ``%Y%m%d``): several times faster."""
+    parts = re.split(r"(%.)", date_format)
+    directives = [p[1] for p in parts if p.startswith("%")]
+    if not directives or any(d not in _DIRECTIVES for d in directives) or any(
+            re.search(r"[A-Za-z0-9%]", p) for p in parts if not p.startswith("%")):
+        return None
+    width = "2" if all(not p for p in parts if not p.startswith("%")) else "1,2"
+    return re.compile("".join(_DIRECTIVES[p[1]].replace("%s", width) if p.startswith("%") else re.escape(p)
+                              for p in parts))
+
+
+def _by_format(text: str, date_format: str) -> date | None:
+    pattern = _format_regex(date_format)
+    if pattern is None:
+        try:
+            value = datetime.strptime(text, date_format).date()
+        except ValueError:
+            return None
+        # a two-digit year is never in the future: '68' is 1968, not 2068
+        return value.replace(year=value.year - 100) if value.year > _LATEST_YEAR else value
+    m = pattern.fullmatch(text)
+    if m is None:
+        return None
+    parts = m.groupdict()
+    year = int(parts["Y"]) if "Y" in parts else _two_digit_year(int(parts["y"]))
+    return _make(year, int(parts.get("m") or 1), int(parts.get("d") or 1))
+
+
+def _two_digit_year(yy: int) -> int:
+    return 1900 + yy if 2000 + yy > _LATEST_YEAR else 2000 + yy
+
+
 @lru_cache(maxsize=262_144)
 def parse_date(raw: str, date_format: str | None = None) -> date | None:
     """A date from the dataset's ``date_format`` or, failing that, the common agency formats.
@@ -108,13 +145,8 @@ def parse_date(raw: str, date_format: str | None = None) -> date | None:
     text = raw.strip().upper()
     if not text:
         return None
-    if date_format:
-        try:
-            value = datetime.strptime(text, date_format).date()
-        except ValueError:
-            pass
-        else:  # a two-digit year is never in the future: '68' is 1968, not 2068
-            return value.replace(year=value.year - 100) if value.year > _LATEST_YEAR else value
+    if date_format and (value := _by_format(text, date_format)) is not None:
+        return value
     if m := _ISO.fullmatch(text):
         return _make(int(m[1]), int(m[2]), int(m[3]))
     if m := _DMY.fullmatch(text):
