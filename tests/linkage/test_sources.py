@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError
-from linkage.sources import load_sources
+from linkage.sources import DATASET_KEYS, load_sources
 
 GOOD = '''
 [[dataset]]
@@ -104,3 +104,11 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read the sources file"):
         load_sources(tmp_path / "nope.toml")
 
+
+
+def test_keys_documented_in_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Ingesting an agency's dataset", 1)
+    assert len(section) == 2, "README lacks the 'Ingesting an agency's dataset' section"
+    for key in DATASET_KEYS:
+        assert f"`{key}`" in section[1], f"sources key {key!r} is not documented in the README"
