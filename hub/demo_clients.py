@@ -46,7 +46,8 @@ _QUERIES = {
                         "verification household { kk members { role person { fullName } } } "
                         "enrolments { program { name } dataset { agency } } health { pbiClass } } }"),
     "education_ministry": ("query Siswa($id: ID!) { person(id: $id) { fullName nik "
-                           "education { school grade } household { kk members { role person { fullName education { school } } } } } }"),
+                           "education { school grade } household { kk members { role person { fullName "
+                           "education { school } } } } } }"),
     "regional_government": ("query Wilayah($regency: String!) { regionStats(code: $regency) { "
                             "persons { count } "
                             "households { count } deciles { decile households { count suppressed } } } "

@@ -9,6 +9,7 @@ anything the caller may not see.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -24,31 +25,51 @@ V = TypeVar("V")
 
 
 class Loaders:
-    """The DataLoaders of one operation."""
+    """The DataLoaders of one operation, each built when first used (building one is not free)."""
 
     def __init__(self, ctx: RequestContext) -> None:
-        store, vis = ctx.store, ctx.visibility
-        self.persons: DataLoader[str, PersonView | None] = _one(ctx, store.get_persons, vis)
-        self.households: DataLoader[str, HouseholdView | None] = _one(ctx, store.get_households, vis)
-        self.records: DataLoader[str, RecordView | None] = _one(ctx, store.get_records, vis)
-        self.members: DataLoader[str, list[MemberView]] = _many(ctx, store.members_of_households, vis)
-        self.enrolments: DataLoader[str, list[EnrolmentView]] = _many(ctx, store.enrolments_of_persons, vis)
-        self.records_of: DataLoader[str, list[RecordView]] = _many(ctx, store.records_of_persons, vis)
-        self.matches: DataLoader[str, list[MatchView]] = _many(ctx, store.matches_of_records, vis)
+        self._ctx = ctx
+
+    @cached_property
+    def persons(self) -> DataLoader[str, PersonView | None]:
+        return _one(self._ctx, self._ctx.store.get_persons)
+
+    @cached_property
+    def households(self) -> DataLoader[str, HouseholdView | None]:
+        return _one(self._ctx, self._ctx.store.get_households)
+
+    @cached_property
+    def records(self) -> DataLoader[str, RecordView | None]:
+        return _one(self._ctx, self._ctx.store.get_records)
+
+    @cached_property
+    def members(self) -> DataLoader[str, list[MemberView]]:
+        return _many(self._ctx, self._ctx.store.members_of_households)
+
+    @cached_property
+    def enrolments(self) -> DataLoader[str, list[EnrolmentView]]:
+        return _many(self._ctx, self._ctx.store.enrolments_of_persons)
+
+    @cached_property
+    def records_of(self) -> DataLoader[str, list[RecordView]]:
+        return _many(self._ctx, self._ctx.store.records_of_persons)
+
+    @cached_property
+    def matches(self) -> DataLoader[str, list[MatchView]]:
+        return _many(self._ctx, self._ctx.store.matches_of_records)
 
 
-def _one(ctx: RequestContext, batch: Callable[..., dict[str, V]], vis: Any) -> DataLoader[str, V | None]:
+def _one(ctx: RequestContext, batch: Callable[..., dict[str, V]]) -> DataLoader[str, V | None]:
     async def load(keys: Sequence[str]) -> list[V | None]:
-        found = await ctx.call(batch, list(keys), vis)
+        found = await ctx.call(batch, list(keys), ctx.visibility)
         return [found.get(k) for k in keys]
 
     return DataLoader(load_fn=load)
 
 
-def _many(ctx: RequestContext, batch: Callable[..., dict[str, list[V]]],
-          vis: Any) -> DataLoader[str, list[V]]:
+def _many(ctx: RequestContext, batch: Callable[..., dict[str, list[V]]]) -> DataLoader[str, list[V]]:
     async def load(keys: Sequence[str]) -> list[list[V]]:
-        found = await ctx.call(batch, list(keys), vis)
+        found = await ctx.call(batch, list(keys), ctx.visibility)
         return [found.get(k, []) for k in keys]
 
     return DataLoader(load_fn=load)
