@@ -10,8 +10,8 @@ same records) so the time ratio holds on a noisy shared machine.
 Results are merged into ``bench/results/linkage.json`` keyed by record count.
 
 Example:
-    $ .venv/bin/python -m bench.linkage_bench --people 33000        # ~100k records
-    $ .venv/bin/python -m bench.linkage_bench --people 330000       # ~1M records
+    $ .venv/bin/python -m bench.linkage_bench --people 44000        # ~100k records
+    $ .venv/bin/python -m bench.linkage_bench --people 440000       # ~1M records
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _cpus() -> int:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=33_000, help="synthetic people (about 3 records each)")
+    parser.add_argument("--people", type=int, default=44_000, help="synthetic people (about 2.3 records each)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "linkage")
