@@ -87,7 +87,7 @@ def _cpus() -> int:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=44_000, help="synthetic people (about 2.3 records each)")
+    parser.add_argument("--people", type=int, default=44_000, help="synthetic people (~2.3 records each)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "linkage")
