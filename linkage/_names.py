@@ -29,6 +29,8 @@ _TITLES = frozenset({
 _DOT_ONLY_TITLES = frozenset({"H", "SE", "ST", "SS", "SP", "MA", "BA", "MT", "SIP", "MM"})
 #: Balinese articles (I for men, NI for women) say nothing about which person it is.
 _ARTICLES = frozenset({"I", "NI"})
+#: Skipped for ``first_key`` too: MUHAMMAD is often dropped or abbreviated to M. on other documents.
+_SKIP_FIRST = _ARTICLES | {"MUHAMMAD"}
 
 _MUHAMMAD = re.compile(r"M[OU]H?(?:A|E)?(?:C?H|KH)?A?M{1,2}[AE]D|MUHAMMAD|MOHAMMED")
 _MUHAMMAD_ABBR = frozenset({"M", "MOH", "MOCH", "MUH", "MUCH", "MHD", "MUHD", "MOHD", "MD", "MOHM", "MUHAM"})
@@ -96,6 +98,6 @@ def standard_name(raw: str) -> StandardName:
         return StandardName(None, " ".join(titles) or None, None, None, None)
     key = name_key(full)
     parts = key.split() if key else []
-    given = [p for p in parts if p not in _ARTICLES] or parts
+    given = [p for p in parts if p not in _SKIP_FIRST] or parts
     return StandardName(full, " ".join(titles) or None, key, given[0] if given else None,
                         parts[-1] if parts else None)

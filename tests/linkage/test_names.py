@@ -55,3 +55,8 @@ def test_first_and_last_keys_skip_balinese_article() -> None:
     assert (name.first_key, name.last_key) == ("WAJAN", "SUDARSANA")
     single = standard_name("Sukarno")
     assert (single.first_key, single.last_key) == ("SUKARNO", "SUKARNO")
+
+
+def test_first_key_skips_muhammad_which_other_documents_drop() -> None:
+    assert standard_name("M. Yusuf").first_key == standard_name("Yusuf").first_key == "JUSUF"
+    assert standard_name("Muhammad").first_key == "MUHAMMAD"
