@@ -78,8 +78,11 @@ def ingest(sources: Path = typer.Argument(..., help="The sources file (sources.t
 def demo(data_dir: Path | None = typer.Option(None, "--data-dir", help="Where data goes (default: "
                                               "DTSEN_DATA_DIR or ./dtsen-data)."),
          people: int = typer.Option(3000, "--people", min=1, help="How many synthetic people."),
-         seed: int = typer.Option(7, "--seed", help="Seed of the synthetic population.")) -> None:
-    """Everything from a fresh clone: synthesise a population, ingest it, print the report."""
+         seed: int = typer.Option(7, "--seed", help="Seed of the synthetic population."),
+         serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the API on HOST:PORT "
+                                    "(default 127.0.0.1:8000) with GraphiQL afterwards.")) -> None:
+    """Everything from a fresh clone: synthesise, ingest, link, publish, create four demo clients
+    with tokens and ready queries, and serve the API with GraphiQL."""
     from hub._store import open_settings_store
     from hub.demo import run_demo
 
@@ -107,6 +110,15 @@ def demo(data_dir: Path | None = typer.Option(None, "--data-dir", help="Where da
         out.print(f"linked: {linked.summary['persons']:,} people in {linked.summary['households']:,} "
                   f"households, {linked.summary.get('review_items', 0):,} review items -> "
                   f"{settings.store_location}")
+        from hub._cli_serve import announce_demo, serve_settings
+
+        store = open_settings_store(settings)
+        try:
+            announce_demo(settings, store)
+        finally:
+            store.close()
+        if serve:
+            serve_settings(settings)
 
 
 def report_table(data: dict) -> Table:

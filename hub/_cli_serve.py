@@ -7,6 +7,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,12 +16,16 @@ import uvicorn
 from rich.console import Console
 from starlette.applications import Starlette
 
+from core.errors import InputError
+from graph import GraphStore, Visibility
 from hub.app import create_app
-from hub.settings import load_settings
+from hub.demo_clients import create_demo_clients
+from hub.settings import Settings, load_settings
 
-__all__ = ["app_from_environment", "register"]
+__all__ = ["announce_demo", "app_from_environment", "register", "serve_settings"]
 
 err = Console(stderr=True)
+out = Console()
 
 
 def app_from_environment() -> Starlette:
@@ -50,6 +55,31 @@ def serve(store: str | None = typer.Option(None, "--store", help="A path (embedd
               f"store: {settings.store_location}  workers: {workers}")
     uvicorn.run("hub._cli_serve:app_from_environment", factory=True, host=settings.host, port=settings.port,
                 workers=workers, log_level="warning", access_log=False)
+
+
+def announce_demo(settings: Settings, store: GraphStore) -> None:
+    """The demo's clients: four profiles, each with a token and a ready query, printed for pasting."""
+    first = store.list_persons(Visibility.everything(), first=1).items
+    if not first or not first[0].village_code:
+        raise InputError("nothing is published to demonstrate", where="demo", hint="run the demo's link step")
+    regency = first[0].village_code[:4]
+    clients = create_demo_clients(settings, store, regency=regency)
+    base = settings.issuer_url
+    out.print(f"\n[bold]Demo clients[/] (tokens valid 8 hours; fresh ones: POST {base}/oauth/token)")
+    for c in clients:
+        out.print(f"\n[bold cyan]{c.profile}[/]  client [bold]{c.client_id}[/]  secret {c.secret}"
+                  + (f"  regions {regency}" if c.profile == "regional_government" else ""))
+        out.print("GraphiQL headers:", c.headers, soft_wrap=True)
+        out.print("query:", c.query, soft_wrap=True)
+        if c.variables:
+            out.print("variables:", json.dumps(c.variables), soft_wrap=True)
+    out.print(f"\nOpen [bold]{base}/graphql[/] in a browser (GraphiQL); paste a headers line and a query.")
+
+
+def serve_settings(settings: Settings, workers: int = 1) -> None:
+    """``serve`` for settings already loaded (the demo's last step)."""
+    serve(store=settings.store, data_dir=settings.data_dir, host=settings.host, port=settings.port,
+          workers=workers, issuer=settings.issuer)
 
 
 def register(app: typer.Typer) -> None:

@@ -77,9 +77,13 @@ def test_ingest_defaults_to_the_data_dir_workspace(tmp_path: Path, monkeypatch) 
 
 
 def test_demo_synthesises_ingests_and_prints_the_report(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--people", "200", "--seed", "3"])
+    result = runner.invoke(app, ["demo", "--data-dir", str(tmp_path), "--people", "200", "--seed", "3",
+                                 "--no-serve"])
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["rows"] == _truth_rows(tmp_path / "synth") == report["accepted"] + report["quarantined"]
     assert "intake report" in result.output and "pbi_jk" in result.output
     assert "linked:" in result.output and (tmp_path / "graph.sqlite").is_file()
+    for profile in ("health_ministry", "education_ministry", "regional_government", "data_steward"):
+        assert f"demo-{profile.replace('_', '-')}" in result.output     # clients, tokens, queries
+    assert "Bearer ey" in result.output
