@@ -133,6 +133,7 @@ def run_store(kind: str, uri: str | None, args: argparse.Namespace) -> dict[str,
             "seconds": args.seconds, "variants": rows,
             "graphql_vs_bare": round(graphql["req_per_s"] / bare["req_per_s"], 3),
             "auth_audit_overhead": round(open_["req_per_s"] / graphql["req_per_s"], 3),
+            "load_avg_at_end": [round(x, 2) for x in os.getloadavg()],
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
