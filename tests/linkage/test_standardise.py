@@ -171,3 +171,24 @@ def test_declared_date_format_applies_to_death_date_too() -> None:
     values, _ = canonicalise({"full_name": "Budi", "birth_date": "12/05/1990", "death_date": "01/02/2024"},
                              date_format="%m/%d/%Y")
     assert values["birth_date"] == date(1990, 12, 5) and values["death_date"] == date(2024, 1, 2)
+
+
+_FIELDS = ["nik", "kk", "full_name", "birth_date", "birth_place", "sex", "mother_name", "relationship",
+           "address", "village_code", "postcode", "locality", "phone", "other_id", "death_date"]
+
+
+@given(st.dictionaries(st.sampled_from(_FIELDS), st.one_of(st.none(), st.text(max_size=40),
+                                                            st.integers(), st.floats(allow_nan=True))),
+       st.sampled_from([None, "%d/%m/%Y", "%Y%m%d", "%d %B %Y"]))
+def test_property_canonicalise_never_raises_and_keeps_invariants(values: dict, fmt: str | None) -> None:
+    out, flags = canonicalise(values, date_format=fmt)
+    assert tuple(out) == STANDARD_COLUMNS and len(set(flags)) == len(flags)
+    assert out["nik"] is None or (len(out["nik"]) == 16 and out["nik"].isdigit())
+    assert out["village_code"] is None or (len(out["village_code"]) == 10 and out["village_code"].isdigit())
+    assert out["phone"] is None or (out["phone"].startswith("62") and out["phone"].isdigit())
+    assert out["sex"] in (None, "L", "P") and out["nik_sex"] in (None, "L", "P")
+    assert out["relationship"] in (None, "head", "spouse", "child", "parent", "in_law", "grandchild", "other")
+    assert (out["full_name"] is None) == (Flag.NAME_MISSING in flags)
+    assert (out["nik"] is None) == (Flag.NIK_MISSING in flags or Flag.NIK_MALFORMED in flags)
+    if out["full_name"] is not None:
+        assert out["full_name"] == out["full_name"].upper().strip() and "  " not in out["full_name"]
