@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from graph import ConstraintKind, GraphStore, Visibility
-from hub.pipeline import run_link_workspace
 from tests.api.conftest import Caller, Hub, start_hub
+from tests.review._workspace import relink_from_scratch
 
 pytestmark = pytest.mark.slow
 
@@ -75,11 +74,7 @@ def test_a_decision_splits_at_once_survives_a_fresh_run_and_can_be_undone(
     assert [c.kind for c in store.constraints()] == [ConstraintKind.CANNOT_LINK]
 
     # a full relink that trains the model from scratch honours the ruling
-    con = duckdb.connect(str(root / "workspace.duckdb"))
-    try:
-        run_link_workspace(con, root, store, u_max_pairs=1e6)
-    finally:
-        con.close()
+    relink_from_scratch(root, store)
     relinked = _links(store)
     assert relinked[left] != relinked[right]
     assert {relinked[left], relinked[right]} == {links[left], links[right]}   # ids stay stable

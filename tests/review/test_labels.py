@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from graph import ConstraintKind, GraphStore
 from hub.cli import app
-from tests.review.conftest import PEOPLE, TRUTH
+from tests.review._workspace import PEOPLE, TRUTH
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
