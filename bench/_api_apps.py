@@ -54,7 +54,7 @@ class _Everyone:
 def graphql_open_app() -> Starlette:
     settings = load_settings()
     store = open_settings_store(settings)
-    services = services_for(settings, store, None, audit_on=False, authorize=False)
+    services = services_for(settings, store, None, audit_on=False)
     endpoint = graphql_endpoint(services, Limits(max_page=settings.graphql_max_page), rate=None,
                                 graphiql=False)
     return Starlette(routes=[Route("/graphql", _Everyone(endpoint), methods=["POST"])])

@@ -16,12 +16,12 @@ from schema.throttle import RateLimit
 __all__ = ["graphql_routes", "services_for"]
 
 
-def services_for(settings: object, store: GraphStore, audit: AuditLog | None, *, audit_on: bool = True,
-                 authorize: bool = True) -> Services:
-    """What resolvers share, from settings (``audit_on``/``authorize`` off only for benchmarks)."""
+def services_for(settings: object, store: GraphStore, audit: AuditLog | None, *,
+                 audit_on: bool = True) -> Services:
+    """What resolvers share, from settings (``audit_on`` off only for the benchmark's baseline)."""
     config = ApiConfig(min_cell=settings.stats_min_cell, decile_ceilings=dict(settings.decile_ceilings),  # type: ignore[attr-defined]
                        max_page=settings.graphql_max_page, offload=not isinstance(store, EmbeddedStore),  # type: ignore[attr-defined]
-                       audit=audit_on, authorize=authorize)
+                       audit=audit_on)
     data_dir = getattr(settings, "data_dir", None)
     return Services(store=store, audit_log=audit, config=config, matcher=MatcherHolder(data_dir))
 

@@ -40,7 +40,6 @@ class ApiConfig:
     max_page: int = 100                     # largest `first` a connection accepts
     offload: bool = False                   # run store calls in worker threads (network stores)
     audit: bool = True                      # write an audit entry per operation
-    authorize: bool = True                  # False only for the benchmark's overhead baseline
 
 
 @dataclass

@@ -37,7 +37,7 @@ async def decide_review(info: Info, item_id: strawberry.ID, decision: ReviewDeci
     ctx = info.context
     item = await ctx.call(ctx.store.decide_review, item_id, decision, steward=ctx.client_id, note=note,
                           visibility=ctx.visibility)
-    pair = item.left_key is not None and item.right_key is not None
+    pair = item.left_key is not None and item.right_key is not None and decision != ReviewDecision.UNSURE
     kind = ("must_link" if decision == ReviewDecision.MATCH else "cannot_link") if pair else None
     return ReviewResult(item, kind)
 
