@@ -37,10 +37,11 @@ _RETURN_ITEM = ("OPTIONAL MATCH (d:Decision {item_id: i.item_id}) "
 
 def _item(r: Any) -> ReviewItemView:
     i, d = r["item"], r["decision"] or {}
+    final = bool(d) and d["decision"] != ReviewDecision.UNSURE.value     # unsure keeps it open
     return ReviewItemView(
         i["item_id"], i["kind"], i["run_id"], i.get("left_key"), i.get("right_key"), i.get("person_id"),
         i.get("village_code"), i.get("probability"), i["priority"], load_map(i.get("explanation")),
-        list(i.get("programs") or []), "decided" if d else "open",
+        list(i.get("programs") or []), "decided" if final else "open",
         ReviewDecision(d["decision"]) if d else None, d.get("note"), d.get("steward"),
         parse_time(d.get("decided_at")))
 
@@ -54,7 +55,8 @@ def review_queue(tx: Tx, gen: int, vis: Visibility, region: str | None, dataset:
     rsql, params = region_filter("i", vis, region)
     if not vis.allows(FieldGroup.REVIEW):
         return Page([], None, False)
-    exists = "EXISTS { (:Decision {item_id: i.item_id}) }"
+    # an "unsure" decision keeps the item open (with its note) for a second look
+    exists = "EXISTS { MATCH (d:Decision {item_id: i.item_id}) WHERE d.decision <> 'unsure' }"
     clauses = [rsql, f"NOT {exists}" if status == "open" else exists]
     if dataset is not None:
         clauses.append("(i.left_dataset = $dataset OR i.right_dataset = $dataset)")
@@ -104,7 +106,7 @@ def decide_review(tx: Tx, item_id: str, decision: ReviewDecision, steward: str, 
     tx.run("MERGE (d:Decision {item_id: $id}) SET d.decision = $decision, d.note = $note, "
            "d.steward = $steward, d.decided_at = $now", id=item_id, decision=decision.value, note=note,
            steward=steward, now=now).consume()
-    if item.left_key and item.right_key:
+    if item.left_key and item.right_key and decision != ReviewDecision.UNSURE:
         kind = ConstraintKind.MUST_LINK if decision == ReviewDecision.MATCH else ConstraintKind.CANNOT_LINK
         put_constraint(tx, kind, item.left_key, item.right_key, steward, note, now, item_id)
     return get_review_item(tx, current["gen"], item_id, vis)  # type: ignore[return-value,index]

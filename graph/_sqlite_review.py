@@ -36,7 +36,7 @@ def _item(r: sqlite3.Row) -> ReviewItemView:
         r["item_id"], r["kind"], r["run_id"], r["left_key"], r["right_key"], r["person_id"],
         r["village_code"],
         r["probability"], r["priority"], load_map(r["explanation"]), json.loads(r["programs"]),
-        "open" if r["decision"] is None else "decided",
+        "open" if r["decision"] in (None, ReviewDecision.UNSURE.value) else "decided",
         ReviewDecision(r["decision"]) if r["decision"] else None, r["note"], r["steward"],
         parse_time(r["decided_at"]))
 
@@ -50,7 +50,9 @@ def review_queue(conn: sqlite3.Connection, vis: Visibility, region: str | None, 
     rsql, params = region_where("i.village_code", vis, region)
     if not vis.allows(FieldGroup.REVIEW):
         return Page([], None, False)
-    decided = "d.item_id IS NULL" if status == "open" else "d.item_id IS NOT NULL"
+    # an "unsure" decision keeps the item open (with its note) for a second look
+    decided = ("(d.item_id IS NULL OR d.decision = 'unsure')" if status == "open"
+               else "(d.item_id IS NOT NULL AND d.decision <> 'unsure')")
     clauses = [f"i.gen = {CURRENT}", rsql, decided]
     if dataset is not None:
         clauses.append("(i.left_dataset = ? OR i.right_dataset = ?)")
@@ -97,7 +99,7 @@ def decide_review(conn: sqlite3.Connection, item_id: str, decision: ReviewDecisi
                      "ON CONFLICT (item_id) DO UPDATE SET decision = excluded.decision, "
                      "note = excluded.note, steward = excluded.steward, "
                      "decided_at = excluded.decided_at", (item_id, decision.value, note, steward, now))
-        if item.left_key and item.right_key:
+        if item.left_key and item.right_key and decision != ReviewDecision.UNSURE:
             kind = (ConstraintKind.MUST_LINK if decision == ReviewDecision.MATCH
                     else ConstraintKind.CANNOT_LINK)
             _put_constraint(conn, kind, item.left_key, item.right_key, steward, note, now, item_id)

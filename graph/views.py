@@ -230,6 +230,7 @@ class RegionStatsView:
 class ReviewDecision(StrEnum):
     MATCH = "match"                      # same person: becomes a must_link constraint
     NON_MATCH = "non_match"              # different people: becomes a cannot_link constraint
+    UNSURE = "unsure"                    # needs a second look: kept with its note, no constraint, stays open
 
 
 class ConstraintKind(StrEnum):

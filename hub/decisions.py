@@ -100,7 +100,8 @@ class ApplyingStore:
 
     def decide_review(self, item_id: str, decision: ReviewDecision, **kw: Any) -> ReviewItemView:
         item = self._store.decide_review(item_id, decision, **kw)
-        self._applier.apply()
+        if ReviewDecision(decision) != ReviewDecision.UNSURE:     # no constraint: nothing to apply
+            self._applier.apply()
         return item
 
     def undo_review(self, item_id: str, *, steward: str, visibility: Visibility) -> ReviewItemView | None:

@@ -122,11 +122,20 @@ def test_unsure_skips_and_filters_narrow_the_queue(page: Page, hub: Hub) -> None
     sign_in(page, hub, steward.client_id, steward.secret)
     queue = page.locator("#queue-list .queue-item")
     expect(queue).to_have_count(len(ITEMS))
-    shown = page.locator("#queue-list .queue-item.active").get_attribute("data-id")
+    shown = page.locator("#queue-list .queue-item.active").get_attribute("data-id") or ""
+    page.fill("#note", "tanya Dukcapil")
+    page.locator("#note").press("Escape")
     page.keyboard.press("u")
-    expect(queue.last).to_have_attribute("data-id", shown or "")
+    expect(queue.last).to_have_attribute("data-id", shown)
     expect(page.locator("#progress-text")).to_contain_text("1 ditunda")
-    assert hub.store.get_review_item(shown, Visibility.everything()).status == "open"  # type: ignore[union-attr]
+    unsure = hub.store.get_review_item(shown, Visibility.everything())
+    assert unsure is not None and (unsure.status, unsure.note) == ("open", "tanya Dukcapil")
+    assert unsure.decision is not None and unsure.decision.value == "unsure"
+    assert hub.store.constraints() == []
+    # a colleague opening the queue sees the item, with the first steward's doubt
+    sign_in(page, hub, steward.client_id, steward.secret)
+    page.click(f'#queue-list [data-id="{shown}"]')
+    expect(page.locator("#item-unsure")).to_have_text(f"{steward.client_id} ragu-ragu: tanya Dukcapil")
     page.fill("#f-region", VILLAGE_OF_22)
     page.click("#filters button[type=submit]")
     expect(queue).to_have_count(1)

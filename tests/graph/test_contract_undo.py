@@ -44,3 +44,18 @@ def test_undo_works_when_a_later_run_no_longer_queues_the_pair(store: GraphStore
         store.undo_review("R2", steward="x", visibility=NOWHERE)
     assert store.undo_review("R2", steward="siti", visibility=EVERYTHING) is None
     assert store.constraints() == []
+
+
+def test_unsure_keeps_the_item_open_with_its_note_and_makes_no_constraint(store: GraphStore) -> None:
+    store.publish(publication())
+    unsure = store.decide_review("R2", ReviewDecision.UNSURE, steward="siti", note="tanya Dukcapil",
+                                 visibility=EVERYTHING)
+    assert (unsure.status, unsure.decision, unsure.note, unsure.steward) == (
+        "open", ReviewDecision.UNSURE, "tanya Dukcapil", "siti")
+    assert store.constraints() == []
+    assert "R2" in [i.item_id for i in store.review_queue(EVERYTHING).items]
+    assert "R2" not in [i.item_id for i in store.review_queue(EVERYTHING, status="decided").items]
+    # a colleague takes the second look and decides it for good
+    final = store.decide_review("R2", ReviewDecision.MATCH, steward="budi", note=None, visibility=EVERYTHING)
+    assert (final.status, final.decision, final.steward) == ("decided", ReviewDecision.MATCH, "budi")
+    assert [c.kind.value for c in store.constraints()] == ["must_link"]

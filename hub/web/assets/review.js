@@ -12,7 +12,7 @@
       matches { leftKey rightKey probability } } }`;
   const QUEUE = `query Queue($region: String, $dataset: String, $program: String, $after: String) {
     reviewQueue(region: $region, dataset: $dataset, program: $program, first: ${PAGE}, after: $after) {
-      nodes { id kind probability priority programs villageCode explanation
+      nodes { id kind probability priority programs villageCode explanation decision note steward
         left { ${RECORD} } right { ${RECORD} } }
       pageInfo { hasNextPage endCursor } } }`;
   const DECIDED = `query Decided($region: String, $dataset: String, $program: String, $after: String) {
@@ -72,6 +72,9 @@
     $("item-meta").textContent = [`${t("priority")} ${item.priority.toFixed(2)}`,
       item.programs?.length ? `${t("stake")}: ${item.programs.join(", ")}` : null, item.villageCode]
       .filter(Boolean).join(" · ");
+    const earlier = item.decision === "UNSURE";
+    $("item-unsure").hidden = !earlier;
+    $("item-unsure").textContent = earlier ? t("earlierUnsure", { steward: item.steward, note: item.note || "—" }) : "";
     window.Render.compare($("compare"), item);
     window.Render.waterfall($("waterfall"), item);
     window.Render.cluster($("cluster"), item);
@@ -88,7 +91,17 @@
     const item = state.items.find((i) => i.id === state.current);
     if (!item || state.busy) return;
     const note = $("note").value.trim() || null;
-    if (decision === "UNSURE") {       // leave it open for a colleague; this steward moves on
+    if (decision === "UNSURE") {       // recorded with the note; it stays open for a colleague
+      state.busy = true;
+      try {
+        await api.graphql(DECIDE, { id: item.id, decision, note });
+      } catch (err) {
+        status(t("error", { why: err.message }), "error");
+        return;
+      } finally {
+        state.busy = false;
+      }
+      item.decision = "UNSURE"; item.note = note;
       state.skipped.add(item.id);
       state.items = [...state.items.filter((i) => i.id !== item.id), item];
       state.current = state.items.find((i) => !state.skipped.has(i.id))?.id ?? state.items[0]?.id ?? null;
