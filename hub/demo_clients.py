@@ -63,12 +63,14 @@ _PURPOSES = {"health_ministry": "health_insurance", "education_ministry": "educa
 
 def create_demo_clients(settings: Settings, store: GraphStore, *, regency: str) -> list[DemoClient]:
     """Register the four demo clients (replacing earlier demo ones) and issue their tokens."""
-    page = store.list_persons(Visibility.everything(), region=regency, first=50)
+    page = store.list_persons(Visibility.everything(), region=regency, first=200)
     person = next((p for p in page.items if p.nik and p.household_id), None)
     if person is None:
         raise NotFoundError(f"no person with a NIK and a household in regency {regency}", where="demo",
                             hint="publish the synthetic data first")
-    variables = {"health_ministry": {"nik": person.nik or ""}, "education_ministry": {"id": person.person_id},
+    pupil = next((p for p in page.items if p.education), None) or next(
+        (p for p in page.items if p.role == "child"), person)
+    variables = {"health_ministry": {"nik": person.nik or ""}, "education_ministry": {"id": pupil.person_id},
                  "regional_government": {"regency": regency}, "data_steward": {}}
     parts = open_auth(settings.data_dir, issuer=settings.issuer_url, audience=settings.audience)
     try:
