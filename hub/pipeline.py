@@ -74,7 +74,7 @@ def run_link(sources: Path, data_dir: Path, store: GraphStore, *, model: Path | 
 def run_link_workspace(con: duckdb.DuckDBPyConnection, data_dir: Path, store: GraphStore, *,
                        model: Path | dict[str, Any] | None = None, threshold: float = DEFAULT_THRESHOLD,
                        review_floor: float = DEFAULT_REVIEW_FLOOR, progress: Progress | None = None,
-                       clock: _Clock | None = None, seed: int = 42, u_max_pairs: float = 5e6,
+                       clock: _Clock | None = None, seed: int = 42, u_max_pairs: float = 2e6,
                        count_blocking: bool = True, run_id: str | None = None) -> LinkResult:
     """Link the ``records`` already in the workspace ``con`` and publish the run into ``store``."""
     clock = clock or _Clock(progress)

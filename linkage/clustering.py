@@ -136,7 +136,10 @@ def _violation(part: set[str], cannot: set[tuple[str, str]],
 
 
 def _far(a: str, b: str) -> bool:
-    """Two NIKs more than one substitution or transposition apart."""
+    """Two NIKs of different people: more than one substitution or transposition apart, or
+    the same region and date with another serial (twins, siblings born the same day)."""
+    if len(a) == len(b) == 16 and a[:12] == b[:12] and a != b:
+        return True
     diff = [i for i in range(min(len(a), len(b))) if a[i] != b[i]]
     if len(a) != len(b) or len(diff) > 2:
         return True

@@ -22,6 +22,7 @@ from splink.internals.comparison_creator import ComparisonCreator
 __all__ = [
     "BLOCKING_RULES",
     "COMPARISONS",
+    "FAMILY_TIE_LABELS",
     "INPUT_COLUMNS",
     "INPUT_SQL",
     "TRAINING_BLOCKS",
@@ -58,23 +59,40 @@ class ComparisonSpec:
 
     name: str
     columns: tuple[str, ...]
-    build: object   # () -> ComparisonCreator; a callable keeps the spec plain data until compiled
+    build: object   # (present columns) -> ComparisonCreator; compiled late, the spec stays plain data
+    any_of: bool = False    # kept when any (not all) of its columns carry data
+
+
+#: Levels that mean "a relative", not "the same person". Unsupervised EM cannot tell
+#: twins from duplicates (both agree on birth date and family), so training pins these
+#: levels at weight 0 (m = u): weak evidence, as the domain says, whatever EM thinks.
+_RELATIVE_NIK = "same NIK, different name or sex (a relative's NIK)"
+_SIBLING_NIK = "a sibling's NIK (same date, another serial or sex, different name)"
+FAMILY_TIE_LABELS: frozenset[str] = frozenset({_RELATIVE_NIK, _SIBLING_NIK})
+
+_NAMES_DIFFER = ("(first_name_key_l <> first_name_key_r AND "
+                 "jaro_winkler_similarity(name_key_l, name_key_r) < 0.8)")
+# Twins share the family name: their first names tell them apart (initials and typos excepted).
+_FIRST_NAMES_DIFFER = ("(length(first_name_key_l) > 1 AND length(first_name_key_r) > 1 AND "
+                       "jaro_winkler_similarity(first_name_key_l, first_name_key_r) < 0.9)")
 
 
 def _nik() -> ComparisonCreator:
-    # Family members' NIKs are typed in for each other: the same NIK on two records whose
-    # first names or sexes differ is a household tie, not identity. Its own level lets EM
-    # give it the (low) weight it deserves instead of the full NIK-agreement weight.
+    # Family members' NIKs are typed in for each other, and twins' NIKs differ only in
+    # the serial (or, for a brother and sister, in the day, which carries +40 for women).
     return cl.CustomComparison(
         output_column_name="nik",
-        comparison_description="NIK: exact, shared by a relative, one digit off or transposed",
+        comparison_description="NIK: exact, shared by a relative, a sibling's, one digit off or transposed",
         comparison_levels=[
             cll.NullLevel("nik"),
-            cll.CustomLevel(
-                "nik_l = nik_r AND ((first_name_key_l <> first_name_key_r AND "
-                "jaro_winkler_similarity(name_key_l, name_key_r) < 0.8) OR sex_l <> sex_r)",
-                label_for_charts="same NIK, different first name or sex (a relative's NIK)"),
+            # A relative's NIK embeds the relative's birth date, not this person's.
+            cll.CustomLevel("nik_l = nik_r AND ((birth_date_l IS DISTINCT FROM birth_date_r AND "
+                            f"{_NAMES_DIFFER}) OR sex_l <> sex_r)",
+                            label_for_charts=_RELATIVE_NIK),
             cll.ExactMatchLevel("nik"),
+            cll.CustomLevel(f"(left(nik_l, 12) = left(nik_r, 12) OR damerau_levenshtein(nik_l, nik_r) <= 1) "
+                            f"AND ({_FIRST_NAMES_DIFFER} OR sex_l <> sex_r)",
+                            label_for_charts=_SIBLING_NIK),
             cll.DamerauLevenshteinLevel("nik", 1),
             cll.ElseLevel(),
         ])
@@ -90,6 +108,7 @@ def _name() -> ComparisonCreator:
             cll.NullLevel("name_key"),
             cll.ExactMatchLevel("name_key").configure(tf_adjustment_column="name_key"),
             cll.JaroWinklerLevel("name_key", 0.95),
+            cll.DamerauLevenshteinLevel("name_key", 1),   # short single names: TRI / TNI
             cll.CustomLevel(
                 "first_name_key_l = first_name_key_r AND last_name_key_l = last_name_key_r",
                 label_for_charts="first and last name agree (middle name dropped)"),
@@ -106,6 +125,10 @@ def _name() -> ComparisonCreator:
             cll.CustomLevel(
                 "first_name_key_l = first_name_key_r",
                 label_for_charts="first name agrees").configure(tf_adjustment_column="first_name_key"),
+            # Siblings share a family name: that agreement alone is not the same person, and
+            # keeping it apart lets the level below mean "nothing in common".
+            cll.CustomLevel("last_name_key_l = last_name_key_r AND strpos(name_key_l, ' ') > 0 AND "
+                            "strpos(name_key_r, ' ') > 0", label_for_charts="only the last name agrees"),
             cll.ElseLevel(),
         ])
 
@@ -126,25 +149,55 @@ def _birth_date() -> ComparisonCreator:
             cll.CustomLevel("abs(year(birth_date_l) - year(birth_date_r)) = 1 AND month(birth_date_l) = "
                             "month(birth_date_r) AND day(birth_date_l) = day(birth_date_r)",
                             label_for_charts="one year off"),
+            cll.CustomLevel("(birth_date_placeholder_l OR birth_date_placeholder_r) AND "
+                            "year(birth_date_l) = year(birth_date_r)",
+                            label_for_charts="a placeholder date against another of the same year"),
+            # a placeholder says "unknown": no evidence either way
             cll.CustomLevel("birth_date_placeholder_l OR birth_date_placeholder_r",
-                            label_for_charts="a placeholder date against another"),
+                            label_for_charts="a placeholder date against another",
+                            ).configure(is_null_level=True),
             cll.AbsoluteDateDifferenceLevel("birth_date", threshold=31, metric="day", input_is_string=False),
+            cll.CustomLevel("abs(year(birth_date_l) - year(birth_date_r)) <= 2",
+                            label_for_charts="within two years"),
             cll.ElseLevel(),
         ])
 
 
-def _location() -> ComparisonCreator:
-    # Kemendagri codes nest: village (10) > district (6) > regency (4).
-    return cl.CustomComparison(
-        output_column_name="location",
-        comparison_description="Village > district > regency (prefixes of the village code)",
-        comparison_levels=[
-            cll.NullLevel("village_code"),
-            cll.ExactMatchLevel("village_code"),
-            cll.CustomLevel("left(village_code_l, 6) = left(village_code_r, 6)", label_for_charts="district"),
-            cll.CustomLevel("left(village_code_l, 4) = left(village_code_r, 4)", label_for_charts="regency"),
-            cll.ElseLevel(),
-        ])
+#: Family-context levels, strongest first, each with the columns it needs.
+_FAMILY_LEVELS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("kk", "mother_name_key"), "kk_l = kk_r AND {mother}", "same KK and mother's name"),
+    (("kk",), "kk_l = kk_r", "same KK"),
+    (("phone",), "phone_l = phone_r", "same phone"),
+    (("mother_name_key", "village_code"), "{mother} AND village_code_l = village_code_r",
+     "same mother's name and village"),
+    (("mother_name_key", "village_code"), "{mother} AND left(village_code_l, 6) = left(village_code_r, 6)",
+     "same mother's name and district"),
+    (("mother_name_key",), "{mother}", "same mother's name"),
+    (("address",), "jaro_winkler_similarity(address_l, address_r) >= 0.95", "same address"),
+    (("village_code",), "village_code_l = village_code_r", "same village"),
+    (("address",), "jaro_winkler_similarity(address_l, address_r) >= 0.85", "similar address"),
+    (("village_code",), "left(village_code_l, 6) = left(village_code_r, 6)", "same district"),
+    (("village_code",), "left(village_code_l, 4) = left(village_code_r, 4)", "same regency"),
+)
+FAMILY_COLUMNS = ("kk", "mother_name_key", "phone", "address", "village_code")
+
+
+def _family(present: set[str]) -> ComparisonCreator:
+    """KK, mother's name, phone, address and region in one comparison.
+
+    Siblings share all of them, so as independent comparisons they would add up to
+    "same person" on family evidence alone; as one comparison they count once, at
+    the strength of the strongest level that holds.
+    """
+    mother = "jaro_winkler_similarity(mother_name_key_l, mother_name_key_r) >= 0.92"
+    nulls = [f"({c}_l IS NULL OR {c}_r IS NULL)" for c in FAMILY_COLUMNS if c in present]
+    levels = [cll.CustomLevel(" AND ".join(nulls), label_for_charts="missing").configure(is_null_level=True)]
+    levels += [cll.CustomLevel(sql.format(mother=mother), label_for_charts=label)
+               for cols, sql, label in _FAMILY_LEVELS if set(cols) <= present]
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(output_column_name="family", comparison_levels=levels,
+                               comparison_description="Family and home: KK, mother's name, phone, address, "
+                               "village > district > regency")
 
 
 def _exact(col: str) -> ComparisonCreator:
@@ -156,20 +209,16 @@ def _fuzzy(col: str) -> ComparisonCreator:
 
 
 COMPARISONS: tuple[ComparisonSpec, ...] = (
-    ComparisonSpec("nik", ("nik",), _nik),
-    ComparisonSpec("name", ("name_key",), _name),
-    ComparisonSpec("birth_date", ("birth_date",), _birth_date),
-    ComparisonSpec("sex", ("sex",), lambda: _exact("sex")),
-    ComparisonSpec("mother_name", ("mother_name_key",), lambda: _fuzzy("mother_name_key")),
-    ComparisonSpec("birth_place", ("birth_place",), lambda: _fuzzy("birth_place")),
-    ComparisonSpec("location", ("village_code",), _location),
-    ComparisonSpec("kk", ("kk",), lambda: _exact("kk")),
-    ComparisonSpec("phone", ("phone",), lambda: _exact("phone")),
+    ComparisonSpec("nik", ("nik",), lambda _: _nik()),
+    ComparisonSpec("name", ("name_key",), lambda _: _name()),
+    ComparisonSpec("birth_date", ("birth_date",), lambda _: _birth_date()),
+    ComparisonSpec("sex", ("sex",), lambda _: _exact("sex")),
+    ComparisonSpec("birth_place", ("birth_place",), lambda _: _fuzzy("birth_place")),
+    ComparisonSpec("family", FAMILY_COLUMNS, _family, any_of=True),
     ComparisonSpec("other_id", ("other_id",),
-                   lambda: cl.DamerauLevenshteinAtThresholds("other_id", [1])),
-    ComparisonSpec("postcode", ("postcode",), lambda: _exact("postcode")),
-    ComparisonSpec("locality", ("locality",), lambda: _fuzzy("locality")),
-    ComparisonSpec("address", ("address",), lambda: cl.JaroWinklerAtThresholds("address", [0.95, 0.85])),
+                   lambda _: cl.DamerauLevenshteinAtThresholds("other_id", [1])),
+    ComparisonSpec("postcode", ("postcode",), lambda _: _exact("postcode")),
+    ComparisonSpec("locality", ("locality",), lambda _: _fuzzy("locality")),
 )
 
 #: Prediction blocking rules (a pair is scored when any rule holds). Each is small on
@@ -190,13 +239,17 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("name_key", "postcode"),
 )
 
-#: EM training blocks: each leaves the comparisons it does not block on to be estimated.
-TRAINING_BLOCKS: tuple[tuple[str, ...], ...] = (
-    ("nik",),
-    ("name_key", "birth_date"),
-    ("other_id",),
-    ("birth_date", "village_code"),
-    ("birth_date", "postcode"),
+#: EM training blocks: each estimates m for the comparisons that do not read its
+#: columns, and only for those listed after it when a list is given. Twins and siblings
+#: fill a family card, and EM cannot tell them from duplicates, so the KK block may
+#: train only the NIK comparison (which reads name, sex and birth date, so no other
+#: block can train it).
+TRAINING_BLOCKS: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ...] = (
+    (("nik",), None),
+    (("name_key", "birth_date"), None),
+    (("other_id",), None),
+    (("birth_date", "postcode"), None),
+    (("kk",), ("nik",)),
 )
 
 
@@ -214,7 +267,8 @@ def deterministic_rules(present: set[str]) -> list[str]:
 
 def build_settings(present: set[str], *, link_type: str = "dedupe_only") -> SettingsCreator:
     """Compile the spec for the columns that carry data (``present``) into Splink settings."""
-    comparisons = [spec.build() for spec in COMPARISONS if set(spec.columns) <= present]
+    comparisons = [spec.build(present) for spec in COMPARISONS  # type: ignore[operator]
+                   if (set(spec.columns) & present if spec.any_of else set(spec.columns) <= present)]
     rules = [block_on(*cols) for cols in BLOCKING_RULES if set(cols) <= present | {"first_initial"}
              and not ("first_initial" in cols and "first_name_key" not in present)]
     return SettingsCreator(
@@ -228,6 +282,6 @@ def build_settings(present: set[str], *, link_type: str = "dedupe_only") -> Sett
     )
 
 
-def training_blocks(present: set[str]) -> list[tuple[str, ...]]:
-    """The EM blocks whose columns carry data."""
-    return [cols for cols in TRAINING_BLOCKS if set(cols) <= present]
+def training_blocks(present: set[str]) -> list[tuple[tuple[str, ...], tuple[str, ...] | None]]:
+    """The EM blocks whose columns carry data, with the comparisons each may train (None: any)."""
+    return [(cols, only) for cols, only in TRAINING_BLOCKS if set(cols) <= present]

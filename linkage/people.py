@@ -47,7 +47,7 @@ class PeopleResult:
 def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_THRESHOLD,
                 review_floor: float = DEFAULT_REVIEW_FLOOR, model: dict[str, Any] | str | Path | None = None,
                 must_link: Iterable[tuple[str, str]] = (), cannot_link: Iterable[tuple[str, str]] = (),
-                seed: int = 42, u_max_pairs: float = 5e6, count_blocking: bool = True,
+                seed: int = 42, u_max_pairs: float = 2e6, count_blocking: bool = True,
                 stage: Stage | None = None) -> PeopleResult:
     """Cluster the workspace's ``records`` into people and write ``person_clusters``.
 

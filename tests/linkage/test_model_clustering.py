@@ -60,9 +60,15 @@ def test_two_valid_niks_joined_strongly_go_to_review_not_silently_merged() -> No
 
 def test_a_nik_one_typo_away_is_the_same_person() -> None:
     pairs = [_p("a", "b", 0.999, 12.0)]
-    for typo in ("3273014501900002", "3273014510900001"):   # one digit off, two digits transposed
+    for typo in ("3273014501910001", "3273014510900001"):   # one digit off, two digits transposed
         result = cluster("ab", pairs, threshold=0.99, niks={"a": "3273014501900001", "b": typo})
         assert result.clusters == [["a", "b"]]
+
+
+def test_twins_niks_differ_only_in_the_serial_and_are_two_people() -> None:
+    pairs = [_p("a", "b", 0.999, 12.0)]
+    result = cluster("ab", pairs, threshold=0.99, niks={"a": "3273014501900001", "b": "3273014501900002"})
+    assert result.clusters == [["a"], ["b"]]
 
 
 def test_uncertain_band_goes_to_review_with_per_comparison_weights() -> None:
