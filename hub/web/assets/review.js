@@ -23,8 +23,10 @@
 
   const UNDO = `mutation Undo($id: ID!) { undoReview(itemId: $id) { itemId item { id status } } }`;
 
-  const state = { items: [], current: null, decided: 0, skipped: new Set(), filters: {}, busy: false,
-                  undoable: [] };
+  // decided: ids decided in the current run (from the server) plus this session's own decisions,
+  // which a relink honouring them may already have taken out of the run
+  const state = { items: [], current: null, decided: new Set(), mine: new Set(), skipped: new Set(),
+                  filters: {}, busy: false, undoable: [] };
 
   function status(text, kind) { const s = $("status"); s.textContent = text || ""; s.dataset.kind = kind || ""; }
 
@@ -47,14 +49,14 @@
     const [open, decided] = await Promise.all([pages(QUEUE, state.filters), pages(DECIDED, state.filters)]);
     // skipped (unsure) items go to the end of this steward's queue; they stay open for others
     state.items = [...open.filter((i) => !state.skipped.has(i.id)), ...open.filter((i) => state.skipped.has(i.id))];
-    state.decided = decided.length;
+    state.decided = new Set([...decided.map((i) => i.id), ...state.mine]);
     if (!state.items.some((i) => i.id === state.current)) state.current = state.items[0]?.id ?? null;
     status("");
     draw();
   }
 
   function drawProgress() {
-    const open = state.items.length, done = state.decided;
+    const open = state.items.length, done = state.decided.size;
     $("progress-text").textContent = t("progress", { decided: done, open, skipped: state.skipped.size });
     $("progress-fill").style.width = `${open + done ? (100 * done) / (open + done) : 100}%`;
   }
@@ -117,7 +119,8 @@
       $("btn-undo").hidden = false;
       const at = state.items.indexOf(item);
       state.items.splice(at, 1);
-      state.decided += 1;
+      state.mine.add(item.id);
+      state.decided.add(item.id);
       state.current = state.items[Math.min(at, state.items.length - 1)]?.id ?? null;
       $("note").value = "";
       status(t(decision === "MATCH" ? "decidedMatch" : "decidedNonMatch"), "ok");
@@ -137,6 +140,7 @@
     state.busy = true;
     try {
       await api.graphql(UNDO, { id });
+      state.mine.delete(id);
       state.current = id;
       await loadQueue();
       status(t("undone", { id }), "ok");
