@@ -147,16 +147,27 @@ def run_one(kind: str, records: int, queries: int, work: Path, uri: str | None) 
     pub = synthetic_publication(records, "B")
     nodes, rels = graph_size(pub)
     store = open_fresh(kind, work / kind, uri)
+    load_before = os.getloadavg()[0]
+    phases: dict[str, float] = {}
     try:
-        start = time.perf_counter()
-        store.publish(pub)
+        start = last = time.perf_counter()
+
+        def progress(phase: str, done: int, total: int) -> None:
+            nonlocal last
+            now = time.perf_counter()
+            phases[phase] = round(phases.get(phase, 0.0) + now - last, 2)
+            last = now
+
+        store.publish(pub, progress=progress)
         seconds = time.perf_counter() - start
+        phases["switch_and_cleanup"] = round(time.perf_counter() - last, 2)
         reads = measure_reads(store, pub, queries)
     finally:
         store.close()
     return {"store": kind, "records": len(pub.records), "persons": len(pub.persons), "nodes": nodes,
-            "relationships": rels, "publish_seconds": round(seconds, 2),
+            "relationships": rels, "publish_seconds": round(seconds, 2), "publish_phase_seconds": phases,
             "elements_per_second": round((nodes + rels) / seconds), "person_read": reads,
+            "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
