@@ -60,11 +60,14 @@ def test_a_steward_clears_the_queue_and_a_full_relink_keeps_every_decision(page:
             left, right = pairs[item]
             same = TRUTH[left] == TRUTH[right]
             page.keyboard.press("m" if same else "n")
-            expect(page.locator(f'#queue-list [data-id="{item}"]')).to_have_count(0)
+            # the answer waits for the relink that applies the decision (seconds on a busy machine)
+            expect(page.locator(f'#queue-list [data-id="{item}"]')).to_have_count(0, timeout=60_000)
             decided[tuple(sorted((left, right)))] = (ConstraintKind.MUST_LINK if same
                                                      else ConstraintKind.CANNOT_LINK)
     expect(page.locator("#queue-empty")).to_be_visible()
     assert decided
+    # the count survives relinks that took the decided pairs out of the run's queue
+    expect(page.locator("#progress-text")).to_contain_text(f"{len(decided)} diputuskan · 0 tersisa")
     assert {(c.left_key, c.right_key): c.kind for c in hub.store.constraints()} == decided
 
     relink_from_scratch(Path(hub.settings.data_dir), hub.store)
