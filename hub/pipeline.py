@@ -22,20 +22,23 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from graph import ConstraintKind, GraphStore, LinkageRunRow, Publication
 from graph.model import LineageRow
 from hub._publication import build_rows
 from linkage.canonical import record_key
+from linkage.engines import Engine
 from linkage.households import assign_households
 from linkage.people import DEFAULT_REVIEW_FLOOR, DEFAULT_THRESHOLD, link_people
+from linkage.realtime import write_snapshot
 from linkage.stable_ids import assign_ids
 from linkage.verification import summarise, verify
 
 __all__ = ["STAGES", "LinkResult", "run_link", "run_link_workspace"]
 
 #: The stages reported to ``progress``, in order.
-STAGES = ("ingest", "train", "predict", "cluster", "households", "ids", "verification", "publish")
+STAGES = ("ingest", "train", "predict", "cluster", "households", "ids", "verification", "publish", "snapshot")
 
 Progress = Callable[[str], None]
 
@@ -52,8 +55,10 @@ class LinkResult:
 
 def run_link(sources: Path, data_dir: Path, store: GraphStore, *, model: Path | None = None,
              threshold: float = DEFAULT_THRESHOLD, review_floor: float = DEFAULT_REVIEW_FLOOR,
-             progress: Progress | None = None, seed: int = 42) -> LinkResult:
-    """Ingest ``sources`` into ``data_dir/workspace.duckdb``, link and publish into ``store``."""
+             progress: Progress | None = None, seed: int = 42, engine: Engine | None = None) -> LinkResult:
+    """Ingest ``sources`` into ``data_dir/workspace.duckdb``, link and publish into ``store``.
+
+    ``engine`` (``linkage.engines``) trains and scores on Spark; None keeps Splink on DuckDB."""
     from linkage.intake import ingest  # the intake step; imported late, it is the heaviest module
 
     clock = _Clock(progress)
@@ -64,7 +69,7 @@ def run_link(sources: Path, data_dir: Path, store: GraphStore, *, model: Path | 
     con = duckdb.connect(str(workspace))
     try:
         result = run_link_workspace(con, data_dir, store, model=model, threshold=threshold,
-                                    review_floor=review_floor, clock=clock, seed=seed)
+                                    review_floor=review_floor, clock=clock, seed=seed, engine=engine)
     finally:
         con.close()
     result.summary["ingest"] = _report_counts(report)
@@ -75,7 +80,8 @@ def run_link_workspace(con: duckdb.DuckDBPyConnection, data_dir: Path, store: Gr
                        model: Path | dict[str, Any] | None = None, threshold: float = DEFAULT_THRESHOLD,
                        review_floor: float = DEFAULT_REVIEW_FLOOR, progress: Progress | None = None,
                        clock: _Clock | None = None, seed: int = 42, u_max_pairs: float = 2e6,
-                       count_blocking: bool = True, run_id: str | None = None) -> LinkResult:
+                       count_blocking: bool = True, run_id: str | None = None,
+                       engine: Engine | None = None) -> LinkResult:
     """Link the ``records`` already in the workspace ``con`` and publish the run into ``store``."""
     clock = clock or _Clock(progress)
     started = datetime.now(UTC)
@@ -85,7 +91,7 @@ def run_link_workspace(con: duckdb.DuckDBPyConnection, data_dir: Path, store: Gr
         (must if c.kind is ConstraintKind.MUST_LINK else cannot).append((c.left_key, c.right_key))
     people = link_people(con, threshold=threshold, review_floor=review_floor, model=model,
                          must_link=must, cannot_link=cannot, seed=seed, u_max_pairs=u_max_pairs,
-                         count_blocking=count_blocking, stage=clock.start)
+                         count_blocking=count_blocking, stage=clock.start, engine=engine)
     _save_model(data_dir, run_id, people.model)
     clock.start("households")
     assign_households(con)
@@ -114,9 +120,29 @@ def run_link_workspace(con: duckdb.DuckDBPyConnection, data_dir: Path, store: Gr
     run = LinkageRunRow(run_id=run_id, started_at=started, finished_at=datetime.now(UTC), threshold=threshold,
                         model_json=json.dumps(people.model, sort_keys=True), summary=summary)
     store.publish(Publication(run=run, lineage=lineage, **rows))
+    clock.start("snapshot")
+    _write_matcher_snapshot(con, data_dir, person_ids, household_ids)
     clock.stop()
     summary["timings"] = dict(clock.timings)
     return LinkResult(run_id, people.model, summary, people.blocking, lineage, dict(clock.timings))
+
+
+def _write_matcher_snapshot(con: duckdb.DuckDBPyConnection, data_dir: Path, person_ids: dict[str, str],
+                            household_ids: dict[str, str]) -> None:
+    """The linked records, with their stable ids, that the real-time matcher loads (``linked.parquet``)."""
+    cur = con.cursor()
+    try:
+        cur.register("_person_ids", pa.table({"cluster_id": list(person_ids),
+                                              "person_id": list(person_ids.values())}))
+        cur.register("_household_ids", pa.table({"household_cluster_id": list(household_ids),
+                                                 "household_id": list(household_ids.values())}))
+        cur.execute("CREATE OR REPLACE TEMP TABLE record_ids AS SELECT c.record_key, p.person_id, "
+                    "h.household_id FROM person_clusters c JOIN _person_ids p USING (cluster_id) "
+                    "LEFT JOIN household_clusters hc USING (cluster_id) "
+                    "LEFT JOIN _household_ids h USING (household_cluster_id)").fetchall()
+        write_snapshot(cur, data_dir / "linked.parquet")
+    finally:
+        cur.close()
 
 
 def _save_model(data_dir: Path, run_id: str, model: dict[str, Any]) -> None:

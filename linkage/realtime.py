@@ -74,7 +74,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, path: Path, ids_table: str = 
     con.execute(
         f"COPY (SELECT i.*, ids.person_id, ids.household_id FROM ({INPUT_SQL}) i "
         f"JOIN {ids_table} ids ON ids.record_key = i.unique_id ORDER BY i.unique_id) "
-        f"TO '{tmp}' (FORMAT parquet)")
+        f"TO '{tmp}' (FORMAT parquet)").fetchall()
     tmp.replace(path)
     return int(con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0])
 

@@ -189,3 +189,16 @@ def test_uncertain_pairs_reach_the_review_queue_with_their_weights(
     weights = item.explanation["weights"]
     assert {"nik", "name", "birth_date"} <= set(weights)
     assert all(isinstance(w, float) for w in weights.values())
+
+
+def test_the_run_leaves_the_matcher_a_snapshot_with_stable_ids(run: Run, trained: tuple) -> None:
+    from linkage.realtime import Matcher
+
+    model, _ = trained
+    run.link(model=model)
+    matcher = Matcher.open(run.root / "model.json", run.root / "linked.parquet")
+    links = run.links()
+    row = next(r for r in ROWS if r["dataset"] == "dukcapil")
+    best = matcher.best(matcher.candidates(dict(row, record_key="proposal:1")))
+    assert best is not None
+    assert (best.person_id, best.household_id) == links[str(row["record_key"])]
