@@ -237,6 +237,15 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("phone",),
     ("birth_date", "postcode"),
     ("name_key", "postcode"),
+    # Address-style sources (FEBRL, agencies without NIK): a typo in every name field still
+    # leaves the address, the birth date or the other name part with the place.
+    ("address", "first_name_key"),
+    ("address", "birth_date"),
+    ("birth_date", "locality"),
+    ("postcode", "first_name_key"),
+    ("postcode", "last_name_key"),
+    ("locality", "first_name_key"),
+    ("locality", "last_name_key"),
 )
 
 #: EM training blocks: each estimates m for the comparisons that do not read its
