@@ -68,7 +68,8 @@ class ComparisonSpec:
 #: levels at weight 0 (m = u): weak evidence, as the domain says, whatever EM thinks.
 _RELATIVE_NIK = "same NIK, different name or sex (a relative's NIK)"
 _SIBLING_NIK = "a sibling's NIK (same date, another serial or sex, different name)"
-FAMILY_TIE_LABELS: frozenset[str] = frozenset({_RELATIVE_NIK, _SIBLING_NIK})
+_NEAR_NIK = "one digit off in the region or serial (a typo or a neighbour born the same day)"
+FAMILY_TIE_LABELS: frozenset[str] = frozenset({_RELATIVE_NIK, _SIBLING_NIK, _NEAR_NIK})
 
 _NAMES_DIFFER = ("(first_name_key_l <> first_name_key_r AND "
                  "jaro_winkler_similarity(name_key_l, name_key_r) < 0.8)")
@@ -93,7 +94,13 @@ def _nik() -> ComparisonCreator:
             cll.CustomLevel(f"(left(nik_l, 12) = left(nik_r, 12) OR damerau_levenshtein(nik_l, nik_r) <= 1) "
                             f"AND ({_FIRST_NAMES_DIFFER} OR sex_l <> sex_r)",
                             label_for_charts=_SIBLING_NIK),
-            cll.DamerauLevenshteinLevel("nik", 1),
+            # A slip in the date digits is a typo: the birth date is compared on its own.
+            cll.CustomLevel("left(nik_l, 6) = left(nik_r, 6) AND right(nik_l, 4) = right(nik_r, 4) AND "
+                            "damerau_levenshtein(nik_l, nik_r) <= 1",
+                            label_for_charts="one digit off or transposed in the date part"),
+            # One digit off in the region or serial is as often a neighbour born the same day
+            # (serials restart at 0001 in every district and date) as a typo.
+            cll.CustomLevel("damerau_levenshtein(nik_l, nik_r) <= 1", label_for_charts=_NEAR_NIK),
             cll.ElseLevel(),
         ])
 
