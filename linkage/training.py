@@ -72,8 +72,13 @@ def train(con: duckdb.DuckDBPyConnection, *, seed: int = 42, max_pairs: float = 
         # Each block starts from the u-trained model, so a block's m values can be kept
         # for the comparisons it may train and dropped for the others.
         session = load_linker(con, copy.deepcopy(base))
-        session.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*cols), estimate_without_term_frequencies=True)
+        try:
+            session.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*cols), estimate_without_term_frequencies=True)
+        except ValueError:
+            # On a small block EM can drive a level's m to exactly 0, which Splink refuses;
+            # such a block has too little to learn from: its comparisons rely on the others.
+            continue
         trained = model_dict(session)
         for comp, before in zip(trained["comparisons"], base["comparisons"], strict=True):
             name = comp["output_column_name"]

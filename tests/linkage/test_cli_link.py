@@ -70,7 +70,7 @@ def test_model_show_lists_levels_and_saves_the_chart(model_file: Path, tmp_path:
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "prior match weight" in result.output
-    for comparison in ("nik", "name", "birth_date", "location"):
+    for comparison in ("nik", "name", "birth_date", "family"):
         assert comparison in result.output
     assert chart.exists() and "vega" in chart.read_text(encoding="utf-8").lower()
 
