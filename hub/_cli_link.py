@@ -50,17 +50,20 @@ def link(sources: Path = typer.Argument(..., help="The sources file (sources.tom
                                                 "probability at or above which two records are one person."),
          review_floor: float | None = typer.Option(None, "--review-floor", min=0.0, max=1.0, help="Pairs "
                                                    "between this and the threshold go to the review queue."),
-         engine: str = typer.Option("duckdb", "--engine", help="Splink backend; duckdb on one machine "
-                                    "(spark is the path beyond one machine, not wired in this build)."),
+         engine: str = typer.Option("duckdb", "--engine", help="Splink backend: duckdb (in process, one "
+                                    "machine) or spark (needs the spark extra; see --spark-master)."),
+         spark_master: str | None = typer.Option(None, "--spark-master", help="Spark master "
+                                                 "URL for --engine spark, e.g. spark://host:7077 "
+                                                 "(default: local[2])."),
+         spark_driver_memory: str = typer.Option("2g", "--spark-driver-memory", help="spark.driver.memory "
+                                                 "for --engine spark."),
          seed: int = typer.Option(42, "--seed", help="Seed for Splink's sampling (same seed, same "
                                   "clusters).")) -> None:
     """Ingest, train (or reuse a model), predict, cluster, households, ids, verify, publish."""
     from hub.pipeline import STAGES, run_link
+    from linkage.engines import make_engine
     from linkage.people import DEFAULT_REVIEW_FLOOR, DEFAULT_THRESHOLD
 
-    if engine != "duckdb":
-        err.print(f"[red]error[/red] --engine {engine!r} is not available (hint: use --engine duckdb)")
-        raise typer.Exit(2)
     settings = load_settings(store=store, data_dir=data_dir)
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     floor = DEFAULT_REVIEW_FLOOR if review_floor is None else review_floor
@@ -70,13 +73,16 @@ def link(sources: Path = typer.Argument(..., help="The sources file (sources.tom
     # Splink warns about every level it could not train on this data; the summary says what matters.
     logging.getLogger("splink").setLevel(logging.ERROR)
     try:
+        backend = make_engine(engine, spark_master=spark_master, driver_memory=spark_driver_memory)
         graph = open_settings_store(settings)
         try:
             with _StageProgress(STAGES) as progress:
                 result = run_link(sources, settings.data_dir, graph, model=model, threshold=threshold,
-                                  review_floor=floor, progress=progress.stage, seed=seed)
+                                  review_floor=floor, progress=progress.stage, seed=seed, engine=backend)
         finally:
             graph.close()
+            if backend is not None:
+                backend.close()
     except HubError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from exc

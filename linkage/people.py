@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from linkage.clustering import Clustering, cluster, cluster_metrics
+from linkage.engines import Engine
 from linkage.predict import Pair, fetch_pairs, predict
 from linkage.training import INPUT_TABLE, load_linker, model_dict, prepare_input, train
 
@@ -48,10 +49,11 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
                 review_floor: float = DEFAULT_REVIEW_FLOOR, model: dict[str, Any] | str | Path | None = None,
                 must_link: Iterable[tuple[str, str]] = (), cannot_link: Iterable[tuple[str, str]] = (),
                 seed: int = 42, u_max_pairs: float = 2e6, count_blocking: bool = True,
-                stage: Stage | None = None) -> PeopleResult:
+                stage: Stage | None = None, engine: Engine | None = None) -> PeopleResult:
     """Cluster the workspace's ``records`` into people and write ``person_clusters``.
 
     ``model`` reuses a saved model (dict or path to its JSON) instead of training.
+    ``engine`` trains and scores elsewhere (Spark, see ``linkage.engines``); None is DuckDB here.
     ``stage(name)`` is called as each stage starts (train, predict, cluster).
     """
     def _stage(name: str) -> None:
@@ -60,7 +62,10 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
 
     n_records = prepare_input(con)
     _stage("train")
-    linker = train(con, seed=seed, max_pairs=u_max_pairs) if model is None else load_linker(con, model)
+    if engine is not None and model is None:
+        linker = load_linker(con, engine.train(con, seed=seed, max_pairs=u_max_pairs))
+    else:
+        linker = train(con, seed=seed, max_pairs=u_max_pairs) if model is None else load_linker(con, model)
     spec = model_dict(linker)
     blocking: list[dict[str, Any]] = []
     if count_blocking:
@@ -72,9 +77,14 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
                              "cumulative": int(rec["cumulative_comparison_count"]),
                              "estimate": bool(rec["is_estimate"])})
     _stage("predict")
-    scored = predict(linker, floor=min(review_floor, threshold))
-    pairs = fetch_pairs(con, scored.physical_name, spec)
-    scored.drop_table_from_database_and_remove_from_cache()
+    if engine is not None:
+        table = engine.predict(con, spec, floor=min(review_floor, threshold))
+        pairs = fetch_pairs(con, table, spec)
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    else:
+        scored = predict(linker, floor=min(review_floor, threshold))
+        pairs = fetch_pairs(con, scored.physical_name, spec)
+        scored.drop_table_from_database_and_remove_from_cache()
     _stage("cluster")
     keys = [r[0] for r in con.execute(f"SELECT unique_id FROM {INPUT_TABLE}").fetchall()]
     niks = dict(con.execute(f"SELECT unique_id, nik FROM {INPUT_TABLE} WHERE nik_valid AND nik IS NOT NULL")
