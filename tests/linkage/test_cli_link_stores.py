@@ -113,7 +113,7 @@ def test_link_with_the_saved_model_then_export_on_each_store(kind: str, linked: 
 
 def test_link_refuses_an_unknown_engine_and_a_floor_above_the_threshold(linked: Linked) -> None:
     sources = str(linked.synth / "sources.toml")
-    result = runner.invoke(app, ["link", sources, "--engine", "spark"], env=ENV)
-    assert result.exit_code == 2 and "duckdb" in result.output
+    result = runner.invoke(app, ["link", sources, "--engine", "flink"], env=ENV)
+    assert result.exit_code == 2 and "unknown engine" in result.output and "duckdb" in result.output
     result = runner.invoke(app, ["link", sources, "--threshold", "0.9", "--review-floor", "0.95"], env=ENV)
     assert result.exit_code == 2 and "above" in result.output
