@@ -84,8 +84,14 @@ def run(people: int, seed: int, work: Path, neo4j_uri: str | None, bare: bool) -
 
         tee = TeeStore(embedded, neo4j, stage)
         started = time.perf_counter()
+        marks: list[tuple[str, float]] = []
+        progress = lambda name: (marks.append((name, time.perf_counter())), stage(name))  # noqa: E731
         try:
-            result = run_link(data / "sources.toml", out, tee, progress=stage, seed=seed)  # type: ignore[arg-type]
+            result = run_link(data / "sources.toml", out, tee, progress=progress, seed=seed)  # type: ignore[arg-type]
+        except Exception as exc:
+            # Keep what was measured: stage times from the progress marks, and the failure.
+            _partial(people, marks, tee.seconds, sampler.peaks, loads, exc, work)
+            raise
         finally:
             embedded.close()
             if neo4j is not None:
@@ -114,6 +120,17 @@ def run(people: int, seed: int, work: Path, neo4j_uri: str | None, bare: bool) -
         entry["ratio_train_predict_cluster_over_bare"] = round(
             sum(timings.get(k, 0.0) for k in core) / entry["bare_splink"]["seconds_total"], 3)
     return entry
+
+
+def _partial(people: int, marks: list[tuple[str, float]], publish: dict[str, float], peaks: dict[str, float],
+             loads: dict[str, float], exc: BaseException, work: Path) -> None:
+    now = time.perf_counter()
+    ends = [t for _, t in marks[1:]] + [now]
+    seconds = {name: round(end - t, 2) for (name, t), end in zip(marks, ends, strict=True)}
+    out = work / f"partial-{people}.json"
+    out.write_text(json.dumps({"people": people, "failed_with": repr(exc)[:500], "stage_seconds": seconds,
+                               "publish_seconds": publish, "peak_rss_mb_per_stage": peaks,
+                               "load_average_1m_at_stage_start": loads}, indent=2) + "\n", encoding="utf-8")
 
 
 def scaling(runs: dict[str, Any]) -> dict[str, Any]:
