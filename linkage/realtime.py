@@ -76,7 +76,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, path: Path, ids_table: str = 
         f"JOIN {ids_table} ids ON ids.record_key = i.unique_id ORDER BY i.unique_id) "
         f"TO '{tmp}' (FORMAT parquet)").fetchall()
     tmp.replace(path)
-    return int(con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM '{path}'").fetchall()[0][0])
 
 
 class Matcher:

@@ -84,5 +84,5 @@ def summarise(con: duckdb.DuckDBPyConnection, statuses: dict[str, Verification])
             "SELECT count(DISTINCT c.cluster_id) FROM person_clusters c JOIN records r USING (record_key) "
             "WHERE r.program IS NOT NULL AND NOT r.reference AND list_contains($dead, c.cluster_id)",
             {"dead": dead},
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     return VerificationSummary(by_status=counts, deceased_still_enrolled=int(enrolled))
