@@ -2,11 +2,11 @@
 
 Every run-scoped node carries ``gen``. A publish records a ``(:Generation)``
 first (so a crash leaves a trace), writes each kind in batches, each an
-``UNWIND ... MERGE`` in its own managed transaction (``execute_write`` retries
-transient errors, and MERGE on ``(gen, key)`` makes a retried batch harmless),
-then moves the single ``(:Current)`` pointer in one transaction. Readers pin
-the generation the pointer names, so they see the old run or the new one, never
-a mix. Generations that are not current (the retired one, or one a killed
+``UNWIND ... CREATE`` in its own managed transaction (``execute_write`` retries
+transient errors on a rolled-back transaction, and the ``(gen, key)`` constraint
+refuses a duplicate), then moves the single ``(:Current)`` pointer in one
+transaction. Readers pin the generation the pointer names, so they see the old
+run or the new one, never a mix. Generations that are not current (the retired one, or one a killed
 publish left behind) are deleted in batches before and after.
 """
 
@@ -22,6 +22,7 @@ from neo4j.exceptions import ConstraintError
 
 from core.errors import ConflictError
 from graph._cypher_schema import RUN_LABELS
+from graph._cypher_writes import CYPHER, MERGE_CYPHER
 from graph._flatten import (
     household_props,
     match_props,
@@ -35,67 +36,20 @@ from graph._validate import check_publication
 from graph.model import Publication
 from graph.protocol import Progress
 
-__all__ = ["CYPHER", "drop_stale", "publish", "run_batch"]
+__all__ = ["CYPHER", "MERGE_CYPHER", "drop_stale", "publish", "run_batch"]
 
-_BATCH = 10_000
+_BATCH = 20_000
 _DELETE_BATCH = 10_000
 
-#: The UNWIND statements that write one batch of each kind, in order, in one transaction;
-#: ``$rows`` is a batch of flat property maps. Nodes and relationships are separate
-#: statements (no Eager plans), and every lookup names the ``(gen, key)`` index: with a
-#: planner free to pick the low-selectivity ``gen`` index instead, one batch took minutes.
-CYPHER: dict[str, tuple[str, ...]] = {
-    "datasets": ("UNWIND $rows AS row MERGE (n:Dataset {gen: $gen, name: row.name}) SET n += row",),
-    "programs": ("UNWIND $rows AS row MERGE (n:Program {gen: $gen, name: row.name})",),
-    "regions": (
-        "UNWIND $rows AS row MERGE (n:Region {gen: $gen, code: row.code}) SET n.level = row.level",
-        "UNWIND $rows AS row WITH row WHERE row.parent IS NOT NULL "
-        "MATCH (n:Region {gen: $gen, code: row.code}) USING INDEX n:Region(gen, code) "
-        "MATCH (up:Region {gen: $gen, code: row.parent}) USING INDEX up:Region(gen, code) "
-        "MERGE (n)-[:PART_OF]->(up)"),
-    "households": (
-        "UNWIND $rows AS row MERGE (h:Household {gen: $gen, household_id: row.household_id}) SET h += row",
-        "UNWIND $rows AS row WITH row WHERE row.village_code IS NOT NULL "
-        "MATCH (h:Household {gen: $gen, household_id: row.household_id}) "
-        "USING INDEX h:Household(gen, household_id) "
-        "MATCH (v:Region {gen: $gen, code: row.village_code}) USING INDEX v:Region(gen, code) "
-        "MERGE (h)-[:IN]->(v)"),
-    "persons": (
-        "UNWIND $rows AS row MERGE (p:Person {gen: $gen, person_id: row.person_id}) SET p += row",
-        "UNWIND $rows AS row WITH row WHERE row.household_id IS NOT NULL "
-        "MATCH (p:Person {gen: $gen, person_id: row.person_id}) USING INDEX p:Person(gen, person_id) "
-        "MATCH (h:Household {gen: $gen, household_id: row.household_id}) "
-        "USING INDEX h:Household(gen, household_id) "
-        "MERGE (p)-[m:MEMBER_OF]->(h) SET m.role = row.role"),
-    "records": (
-        "UNWIND $rows AS row MERGE (r:Record {gen: $gen, record_key: row.record_key}) SET r += row",
-        "UNWIND $rows AS row "
-        "MATCH (r:Record {gen: $gen, record_key: row.record_key}) USING INDEX r:Record(gen, record_key) "
-        "MATCH (p:Person {gen: $gen, person_id: row.person_id}) USING INDEX p:Person(gen, person_id) "
-        "MERGE (r)-[:OF]->(p)",
-        "UNWIND $rows AS row "
-        "MATCH (r:Record {gen: $gen, record_key: row.record_key}) USING INDEX r:Record(gen, record_key) "
-        "MATCH (d:Dataset {gen: $gen, name: row.dataset}) USING INDEX d:Dataset(gen, name) "
-        "MERGE (r)-[:FROM]->(d)",
-        "UNWIND $rows AS row WITH row WHERE row.program IS NOT NULL "
-        "MATCH (p:Person {gen: $gen, person_id: row.person_id}) USING INDEX p:Person(gen, person_id) "
-        "MATCH (g:Program {gen: $gen, name: row.program}) USING INDEX g:Program(gen, name) "
-        "MERGE (p)-[:ENROLLED_IN {dataset: row.dataset}]->(g)"),
-    "matches": (
-        "UNWIND $rows AS row "
-        "MATCH (a:Record {gen: $gen, record_key: row.left_key}) USING INDEX a:Record(gen, record_key) "
-        "MATCH (b:Record {gen: $gen, record_key: row.right_key}) USING INDEX b:Record(gen, record_key) "
-        "MERGE (a)-[m:MATCHES]->(b) "
-        "SET m.probability = row.probability, m.match_weight = row.match_weight, m.weights = row.weights, "
-        "m.levels = row.levels, m.run_id = row.run_id",),
-    "review_items": (
-        "UNWIND $rows AS row MERGE (n:ReviewItem {gen: $gen, item_id: row.item_id}) SET n += row",),
-}
 
+def run_batch(tx: ManagedTransaction, kind: str, rows: list[dict[str, Any]], gen: int, *,
+              fresh: bool = False) -> None:
+    """Every statement of ``kind`` over ``rows``, in the caller's transaction.
 
-def run_batch(tx: ManagedTransaction, kind: str, rows: list[dict[str, Any]], gen: int) -> None:
-    """Every statement of ``kind`` over ``rows``, in the caller's transaction."""
-    for statement in CYPHER[kind]:
+    ``fresh`` says the rows go into a generation being published (CREATE); without it they
+    are merged into nodes that may exist (MERGE).
+    """
+    for statement in (CYPHER if fresh else MERGE_CYPHER)[kind]:
         tx.run(statement, rows=rows, gen=gen).consume()
 
 
@@ -105,7 +59,7 @@ def _now() -> str:
 
 def _write(driver: Driver, database: str, kind: str, rows: list[dict[str, Any]], gen: int) -> None:
     with driver.session(database=database) as session:
-        session.execute_write(run_batch, kind, rows, gen)
+        session.execute_write(run_batch, kind, rows, gen, fresh=True)
 
 
 def _batches(driver: Driver, database: str, kind: str, rows: Iterable[dict[str, Any]], total: int, gen: int,
