@@ -101,16 +101,16 @@ class Matcher:
             comparison.output_column_name: {lvl.comparison_vector_value: lvl.label_for_charts
                                             for lvl in comparison.comparison_levels}
             for comparison in self._settings.comparisons}
+        # Ordered once by key: the index's row numbers and ``self._rows`` both follow this order.
         self._con.register("_snapshot", linked)
-        self._con.execute("CREATE TABLE linked AS SELECT * FROM _snapshot")
+        self._con.execute("CREATE TABLE linked AS SELECT * FROM _snapshot ORDER BY unique_id")
         self._con.unregister("_snapshot")
         for col in self._tf_columns:
             self._con.execute(
                 f'CREATE TABLE "tf_{col}" AS SELECT "{col}", count(*) / sum(count(*)) OVER () AS "tf_{col}" '
                 f'FROM linked WHERE "{col}" IS NOT NULL GROUP BY "{col}"')
-        self._rows = self._con.sql(f"SELECT l.* {self._tf_select('l')} FROM linked l "
+        self._rows = self._con.sql(f"SELECT l.* {self._tf_select()} FROM linked l "
                                        f"{self._tf_joins('l')} ORDER BY l.unique_id").to_arrow_table()
-        self._con.execute("CREATE OR REPLACE TABLE linked AS SELECT * FROM linked ORDER BY unique_id")
         self._index = CandidateIndex(_present_rules(set(linked.column_names)))
         self._index.build(self._con, "linked")
         self._score_sql = self._scoring_sql(model)
@@ -152,7 +152,8 @@ class Matcher:
             scored = cur.sql(self._score_sql).to_arrow_table().to_pylist()
         finally:
             cur.close()
-        person_of = {r["unique_id"]: (r["person_id"], r["household_id"]) for r in right.to_pylist()}
+        person_of = {r["unique_id"]: (r["person_id"], r["household_id"])
+                     for r in right.select(["unique_id", "person_id", "household_id"]).to_pylist()}
         return [self._rank([s for s in scored if s["unique_id_l"] == f"new:{n}"], person_of, first)
                 for n in range(len(batch))]
 
@@ -179,7 +180,7 @@ class Matcher:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _tf_select(self, alias: str) -> str:
+    def _tf_select(self) -> str:
         return "".join(f', "tf_{c}"."tf_{c}"' for c in self._tf_columns)
 
     def _tf_joins(self, alias: str) -> str:
@@ -193,7 +194,7 @@ class Matcher:
         schema = pa.schema([(n, _ARROW_TYPES.get(RECORD_COLUMNS[n], pa.string())) for n in columns])
         cur.register("records", pa.table(columns, schema=schema))
         try:
-            return cur.sql(f"SELECT i.* {self._tf_select('i')}, {self._index.hash_select('i')} "
+            return cur.sql(f"SELECT i.* {self._tf_select()}, {self._index.hash_select('i')} "
                                f"FROM ({INPUT_SQL}) i {self._tf_joins('i')} ORDER BY i.unique_id"
                                ).to_arrow_table()
         finally:

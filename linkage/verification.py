@@ -33,11 +33,11 @@ registry AS (
     FROM member WHERE reference GROUP BY cluster_id
 ),
 claimed AS (
-    SELECT cluster_id, arg_max(nik, n) AS nik FROM (
-        SELECT cluster_id, nik, count(*) + (CASE WHEN nik = min(nik) OVER (PARTITION BY cluster_id)
-                                                 THEN 0.5 ELSE 0 END) AS n
+    SELECT cluster_id, nik FROM (
+        SELECT cluster_id, nik,
+               row_number() OVER (PARTITION BY cluster_id ORDER BY count(*) DESC, nik) AS rank
         FROM member WHERE nik IS NOT NULL AND NOT reference GROUP BY cluster_id, nik
-    ) GROUP BY cluster_id
+    ) WHERE rank = 1
 ),
 registered AS (
     SELECT DISTINCT r.nik, c.cluster_id
