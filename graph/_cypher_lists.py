@@ -14,9 +14,18 @@ from graph._cypher_text import check_region, projection, region_filter
 from graph._project import person_props_for, person_view
 from graph.model import FieldGroup, Visibility, region_level
 from graph.paging import check_first, decode_cursor, encode_cursor
-from graph.views import DuplicateEnrolmentView, Page, PersonView, RegionStatsView, TargetingRow, TargetingView
+from graph.views import (
+    DuplicateEnrolmentView,
+    Page,
+    PersonView,
+    RegionCountsView,
+    RegionStatsView,
+    TargetingRow,
+    TargetingView,
+)
 
-__all__ = ["duplicate_enrolments", "list_persons", "program_overlap", "region_stats", "targeting"]
+__all__ = ["duplicate_enrolments", "list_persons", "program_overlap", "region_counts", "region_stats",
+           "targeting"]
 
 Tx = ManagedTransaction
 
@@ -121,3 +130,18 @@ def region_stats(tx: Tx, gen: int, code: str, vis: Visibility) -> RegionStatsVie
         "RETURN g.name AS name, count(DISTINCT p) AS n ORDER BY name", gen=gen, **pparams)]
     return RegionStatsView(code, level, people["n"], sum(n for _, n in deciles), deciles, programs,
                            people["deceased"])
+
+
+def region_counts(tx: Tx, gen: int) -> RegionCountsView:
+    regions = tuple(r["code"] for r in tx.run(
+        "MATCH (r:Region {gen: $gen}) RETURN r.code AS code ORDER BY code", gen=gen))
+    persons = tuple((r["v"], r["n"], r["d"]) for r in tx.run(
+        "MATCH (p:Person {gen: $gen}) WHERE p.village_code IS NOT NULL RETURN p.village_code AS v, "
+        "count(*) AS n, sum(CASE WHEN p.deceased THEN 1 ELSE 0 END) AS d", gen=gen))
+    households = tuple((r["v"], r["d"], r["n"]) for r in tx.run(
+        "MATCH (h:Household {gen: $gen}) WHERE h.village_code IS NOT NULL RETURN h.village_code AS v, "
+        "h.welfare_decile AS d, count(*) AS n", gen=gen))
+    programs = tuple((r["v"], r["g"], r["n"]) for r in tx.run(
+        "MATCH (p:Person {gen: $gen})-[:ENROLLED_IN]->(g:Program) WHERE p.village_code IS NOT NULL "
+        "RETURN p.village_code AS v, g.name AS g, count(DISTINCT p) AS n", gen=gen))
+    return RegionCountsView(regions, persons, households, programs)

@@ -12,9 +12,18 @@ from graph._sqlite_read import enrolments_of_persons
 from graph._sqlite_sql import CURRENT, check_region, region_where, select_list
 from graph.model import FieldGroup, Visibility, region_level
 from graph.paging import check_first, decode_cursor, encode_cursor
-from graph.views import DuplicateEnrolmentView, Page, PersonView, RegionStatsView, TargetingRow, TargetingView
+from graph.views import (
+    DuplicateEnrolmentView,
+    Page,
+    PersonView,
+    RegionCountsView,
+    RegionStatsView,
+    TargetingRow,
+    TargetingView,
+)
 
-__all__ = ["duplicate_enrolments", "list_persons", "program_overlap", "region_stats", "targeting"]
+__all__ = ["duplicate_enrolments", "list_persons", "program_overlap", "region_counts", "region_stats",
+           "targeting"]
 
 _ENROLLED = ("EXISTS (SELECT 1 FROM records r WHERE r.gen = p.gen AND r.person_id = p.person_id "
              "AND r.program = ?)")
@@ -107,3 +116,20 @@ def region_stats(conn: sqlite3.Connection, code: str, vis: Visibility) -> Region
         f"AND p.person_id = r.person_id WHERE r.gen = {CURRENT} AND r.program IS NOT NULL AND {psql} "
         "GROUP BY r.program ORDER BY r.program", pparams)]
     return RegionStatsView(code, level, persons, sum(n for _, n in deciles), deciles, programs, deceased)
+
+
+def region_counts(conn: sqlite3.Connection) -> RegionCountsView:
+    regions = tuple(r[0] for r in conn.execute(f"SELECT code FROM regions WHERE gen = {CURRENT} "
+                                                "ORDER BY code"))
+    persons = tuple(conn.execute(
+        f"SELECT village_code, COUNT(*), COALESCE(SUM(deceased), 0) FROM persons WHERE gen = {CURRENT} "
+        "AND village_code IS NOT NULL GROUP BY village_code"))
+    households = tuple(conn.execute(
+        f"SELECT village_code, welfare_decile, COUNT(*) FROM households WHERE gen = {CURRENT} "
+        "AND village_code IS NOT NULL GROUP BY village_code, welfare_decile"))
+    programs = tuple(conn.execute(
+        "SELECT p.village_code, r.program, COUNT(DISTINCT r.person_id) FROM records r JOIN persons p "
+        f"ON p.gen = r.gen AND p.person_id = r.person_id WHERE r.gen = {CURRENT} AND r.program IS NOT NULL "
+        "AND p.village_code IS NOT NULL GROUP BY p.village_code, r.program"))
+    return RegionCountsView(regions, tuple(map(tuple, persons)), tuple(map(tuple, households)),  # type: ignore[arg-type]
+                            tuple(map(tuple, programs)))

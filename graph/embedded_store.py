@@ -48,6 +48,7 @@ from graph.views import (
     PersonView,
     ProposalRow,
     RecordView,
+    RegionCountsView,
     RegionStatsView,
     ReviewDecision,
     ReviewItemView,
@@ -212,6 +213,10 @@ class EmbeddedStore:
     def targeting(self, program: str, visibility: Visibility, *, region: str | None = None) -> TargetingView:
         with self._read() as conn:
             return lists.targeting(conn, program, visibility, region)
+
+    def region_counts(self) -> RegionCountsView:
+        with self._read() as conn:
+            return lists.region_counts(conn)
 
     def region_stats(self, code: str, visibility: Visibility) -> RegionStatsView | None:
         with self._read() as conn:

@@ -54,6 +54,7 @@ from graph.views import (
     PersonView,
     ProposalRow,
     RecordView,
+    RegionCountsView,
     RegionStatsView,
     ReviewDecision,
     ReviewItemView,
@@ -202,6 +203,9 @@ class Neo4jStore:
 
     def targeting(self, program: str, visibility: Visibility, *, region: str | None = None) -> TargetingView:
         return self._read(lists.targeting, program, visibility, region)
+
+    def region_counts(self) -> RegionCountsView:
+        return self._read(lists.region_counts)
 
     def region_stats(self, code: str, visibility: Visibility) -> RegionStatsView | None:
         return self._read(lists.region_stats, code, visibility)

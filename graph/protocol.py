@@ -55,6 +55,7 @@ from graph.views import (
     PersonView,
     ProposalRow,
     RecordView,
+    RegionCountsView,
     RegionStatsView,
     ReviewDecision,
     ReviewItemView,
@@ -234,6 +235,14 @@ class GraphStore(Protocol):
         (a reader scoped to ``3273`` gets None for ``32``). Persons are counted
         by their village code, households by theirs; decile and program counts
         are aggregates and ignore field groups (suppression is the API's job)."""
+        ...
+
+    def region_counts(self) -> RegionCountsView:
+        """Per-village counts of the current run over every region, ignoring visibility.
+
+        Only for disclosure control: the API decides small-cell and complementary
+        suppression over the whole hierarchy from these and answers ``regionStats`` from
+        the suppressed result, the same for every caller. Never return them as they are."""
         ...
 
     # -- linkage review and history -----------------------------------------------------------

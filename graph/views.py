@@ -32,6 +32,7 @@ __all__ = [
     "PersonView",
     "ProposalRow",
     "RecordView",
+    "RegionCountsView",
     "RegionStatsView",
     "ReviewDecision",
     "ReviewItemView",
@@ -225,6 +226,21 @@ class RegionStatsView:
     deciles: list[tuple[int | None, int]]   # households per welfare decile, None (unknown) last
     programs: list[tuple[str, int]]         # persons enrolled per program, by program name
     deceased: int
+
+
+@dataclass(frozen=True, slots=True)
+class RegionCountsView:
+    """Raw counts per village code for the whole current run, for disclosure control.
+
+    Suppression must be decided over the whole region hierarchy at once (a region's total
+    minus its published sub-regions would otherwise give a hidden cell away), so the API
+    reads these once per snapshot; they are aggregates and never returned as they are.
+    """
+
+    regions: tuple[str, ...]                                 # every published region code
+    persons: tuple[tuple[str, int, int], ...]                # (village code, persons, deceased)
+    households: tuple[tuple[str, int | None, int], ...]      # (village code, decile, households)
+    programs: tuple[tuple[str, str, int], ...]               # (village code, program, persons)
 
 
 class ReviewDecision(StrEnum):

@@ -21,7 +21,7 @@ def services_for(settings: object, store: GraphStore, audit: AuditLog | None, *,
     """What resolvers share, from settings (``audit_on`` off only for the benchmark's baseline)."""
     config = ApiConfig(min_cell=settings.stats_min_cell, decile_ceilings=dict(settings.decile_ceilings),  # type: ignore[attr-defined]
                        max_page=settings.graphql_max_page, offload=not isinstance(store, EmbeddedStore),  # type: ignore[attr-defined]
-                       audit=audit_on)
+                       audit=audit_on, stats_ttl=settings.stats_ttl)  # type: ignore[attr-defined]
     data_dir = getattr(settings, "data_dir", None)
     return Services(store=store, audit_log=audit, config=config, matcher=MatcherHolder(data_dir))
 

@@ -22,6 +22,7 @@ from auth.audit import AuditLog
 from graph.protocol import GraphStore
 from resolvers.access_map import visibility_for
 from resolvers.matching import MatcherHolder
+from resolvers.stats import StatsSnapshots
 
 __all__ = ["DEFAULT_DECILE_CEILINGS", "ApiConfig", "RequestContext", "Services"]
 
@@ -40,6 +41,7 @@ class ApiConfig:
     max_page: int = 100                     # largest `first` a connection accepts
     offload: bool = False                   # run store calls in worker threads (network stores)
     audit: bool = True                      # write an audit entry per operation
+    stats_ttl: float = 60.0                 # seconds a regionStats snapshot is served before a rebuild
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Services:
     audit_log: AuditLog | None = None
     config: ApiConfig = field(default_factory=ApiConfig)
     matcher: MatcherHolder = field(default_factory=lambda: MatcherHolder(None))  # loaded on first use
+    stats: StatsSnapshots = field(default_factory=StatsSnapshots)                # regionStats' snapshot
 
 
 class RequestContext:

@@ -1,24 +1,30 @@
-"""Regional aggregates with small-cell suppression (k, default 10) and complementary suppression.
+"""``regionStats``: regional aggregates with small-cell and complementary suppression.
 
-A count ``0 < n < k`` is suppressed: published as null with ``suppressed: true``. The decile
-cells add up to the published household total, so when exactly one of them is suppressed
-the smallest other non-zero cell is suppressed too, and the hidden cell cannot be got back
-by subtraction. Program counts overlap (one person, several programs) and add up to
-nothing published, so they need no complement.
-
-Limitation: differences between a region and the sum of its published sub-regions are not
-protected here (hierarchical suppression).
+Counts ``0 < n < k`` (k default 10) are published as null with ``suppressed: true``,
+and enough other cells are hidden that none can be got back by subtraction, across
+decile cells and across the region hierarchy (a region minus its sub-regions): see
+:mod:`resolvers.suppression`. The pattern is decided for all regions at once from a
+snapshot of the store's per-village counts, refreshed at most every ``stats_ttl``
+seconds (default 60), so every caller sees the same cells hidden and the figures lag
+the store by at most that long.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
+import anyio
+import anyio.to_thread
 from strawberry.types import Info
 
-from graph.views import RegionStatsView
+from core.errors import InputError
+from graph.model import region_level
+from graph.protocol import GraphStore
+from resolvers.suppression import Suppressed, suppress_hierarchy
 
-__all__ = ["Cell", "DecileCell", "ProgramCell", "RegionStats", "region_stats", "suppress"]
+__all__ = ["Cell", "DecileCell", "ProgramCell", "RegionStats", "StatsSnapshots", "publish", "region_stats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,37 +56,57 @@ class RegionStats:
     programs: list[ProgramCell]
 
 
-def _small(n: int, k: int) -> bool:
-    return 0 < n < k
+class StatsSnapshots:
+    """The suppressed statistics of the whole hierarchy, rebuilt when older than ``ttl`` seconds.
+
+    One per app. Building reads every village's counts and runs the suppression, which
+    costs seconds at national scale, so it runs in a worker thread and concurrent requests
+    wait for the one build instead of starting their own.
+    """
+
+    def __init__(self) -> None:
+        self._snapshot: Suppressed | None = None
+        self._built_at = -math.inf
+        self._lock = anyio.Lock()
+
+    async def get(self, store: GraphStore, k: int, ttl: float) -> Suppressed:
+        if time.monotonic() - self._built_at <= ttl and self._snapshot is not None:
+            return self._snapshot
+        async with self._lock:
+            if time.monotonic() - self._built_at > ttl or self._snapshot is None:
+                self._snapshot = await anyio.to_thread.run_sync(
+                    lambda: suppress_hierarchy(store.region_counts(), k))
+                self._built_at = time.monotonic()
+        return self._snapshot
+
+    def invalidate(self) -> None:
+        """Rebuild on the next request (after a publish this process made)."""
+        self._built_at = -math.inf
 
 
-def suppress(total: int, cells: list[int], k: int) -> tuple[bool, list[bool]]:
-    """Which of ``total`` and ``cells`` (which sum to it) to hide, primary then complementary."""
-    hide_total = _small(total, k)
-    hidden = [_small(n, k) or hide_total for n in cells]
-    if not hide_total and sum(hidden) == 1:
-        candidates = [(n, i) for i, n in enumerate(cells) if not hidden[i] and n > 0]
-        if candidates:
-            hidden[min(candidates)[1]] = True
-    return hide_total, hidden
+def _cell(pattern: Suppressed, code: str, measure: object) -> Cell:
+    count, hidden = pattern.value(code, measure)
+    return Cell(count, hidden)
 
 
-def _cell(n: int, hide: bool) -> Cell:
-    return Cell(None if hide else n, hide)
-
-
-def publish(view: RegionStatsView, k: int) -> RegionStats:
-    hide_hh, hidden = suppress(view.households, [n for _, n in view.deciles], k)
+def publish(pattern: Suppressed, code: str) -> RegionStats:
+    """One region's published statistics, cut from the hierarchy-wide pattern."""
     return RegionStats(
-        code=view.code, level=view.level,
-        persons=_cell(view.persons, _small(view.persons, k)),
-        households=_cell(view.households, hide_hh),
-        deceased=_cell(view.deceased, _small(view.deceased, k)),
-        deciles=[DecileCell(d, _cell(n, h)) for (d, n), h in zip(view.deciles, hidden, strict=True)],
-        programs=[ProgramCell(p, _cell(n, _small(n, k))) for p, n in view.programs])
+        code=code, level=region_level(code) or "",
+        persons=_cell(pattern, code, "persons"),
+        households=_cell(pattern, code, "households"),
+        deceased=_cell(pattern, code, "deceased"),
+        deciles=[DecileCell(d, _cell(pattern, code, ("decile", d))) for d in pattern.deciles.get(code, [])],
+        programs=[ProgramCell(p, _cell(pattern, code, ("program", p)))
+                  for p in pattern.programs.get(code, [])])
 
 
 async def region_stats(info: Info, code: str) -> RegionStats | None:
     ctx = info.context
-    view = await ctx.call(ctx.store.region_stats, code, ctx.visibility)
-    return None if view is None else publish(view, ctx.config.min_cell)
+    if region_level(code) is None:
+        raise InputError(f"region code {code!r} is not 2, 4, 6 or 10 digits", where="code",
+                         hint="province 2, regency 4, district 6, village 10 digits")
+    if not ctx.visibility.in_region(code):
+        return None
+    pattern = await ctx.services.stats.get(ctx.store, ctx.config.min_cell, ctx.config.stats_ttl)
+    return publish(pattern, code) if code in pattern.regions else None

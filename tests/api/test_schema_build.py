@@ -1,4 +1,4 @@
-"""The schema refuses to build with an undeclared field; the requirement grammar; suppression."""
+"""The schema refuses to build with an undeclared field; the requirement grammar."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 import strawberry
 
 from core.errors import ConfigError
-from resolvers.stats import suppress
 from schema.build import HubSchema
 from schema.requirements import PUBLIC, Requires, scoped
 
@@ -47,12 +46,3 @@ def test_requirements_are_an_or_of_ands() -> None:
         with pytest.raises(ConfigError):
             Requires.of(bad)  # type: ignore[arg-type]
 
-
-def test_small_cells_and_their_complement_are_suppressed() -> None:
-    # One small cell alone could be recovered from the total: the next smallest goes too.
-    assert suppress(100, [50, 30, 15, 5], 10) == (False, [False, False, True, True])
-    # Two small cells already protect each other.
-    assert suppress(100, [80, 12, 4, 4], 10) == (False, [False, False, True, True])
-    # A small total hides everything; zeros are not small cells.
-    assert suppress(7, [4, 3, 0], 10) == (True, [True, True, True])
-    assert suppress(40, [40, 0, 0], 10) == (False, [False, False, False])

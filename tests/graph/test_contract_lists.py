@@ -115,6 +115,25 @@ def test_region_stats_counts(published: GraphStore) -> None:
     assert published.region_stats("327301", EVERYTHING).level == "district"
 
 
+def test_region_counts_per_village_add_up_to_every_region_stats(published: GraphStore) -> None:
+    counts = published.region_counts()
+    assert "3273" in counts.regions and "32" in counts.regions
+    for code in counts.regions:
+        stats = published.region_stats(code, EVERYTHING)
+        inside = [row for row in counts.persons if row[0].startswith(code)]
+        assert (sum(r[1] for r in inside), sum(r[2] for r in inside)) == (stats.persons, stats.deceased)
+        deciles: dict[int | None, int] = {}
+        for village, decile, n in counts.households:
+            if village.startswith(code):
+                deciles[decile] = deciles.get(decile, 0) + n
+        assert sorted(deciles.items(), key=lambda dn: (dn[0] is None, dn[0] or 0)) == stats.deciles
+        programs: dict[str, int] = {}
+        for village, program, n in counts.programs:
+            if village.startswith(code):
+                programs[program] = programs.get(program, 0) + n
+        assert sorted(programs.items()) == stats.programs
+
+
 def test_region_stats_out_of_scope_or_unknown_is_missing(published: GraphStore) -> None:
     assert published.region_stats("32", BANDUNG) is None
     assert published.region_stats("3578", BANDUNG) is None
