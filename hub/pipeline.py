@@ -111,7 +111,7 @@ def run_link_workspace(con: duckdb.DuckDBPyConnection, data_dir: Path, store: Gr
     verification = summarise(con, statuses)
     clock.start("publish")
     rows = build_rows(con, person_ids=person_ids, household_ids=household_ids, statuses=statuses,
-                      pairs=people.pairs, review=people.clustering.review, threshold=threshold)
+                      pairs=people.pairs(con), review=people.clustering.review, threshold=threshold)
     lineage = person_lineage + household_lineage
     summary = {**people.summary, "persons": len(rows["persons"]), "households": len(rows["households"]),
                "verification": verification.by_status,

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
-from linkage.clustering import Clustering, cluster, cluster_metrics
+from linkage._cluster_db import cluster_table, cluster_table_metrics
+from linkage.clustering import Clustering
 from linkage.engines import Engine
-from linkage.predict import Pair, fetch_pairs, predict
+from linkage.predict import Pair, fetch_pairs, keep_scored, predict
 from linkage.training import INPUT_TABLE, load_linker, model_dict, prepare_input, train
 
 __all__ = ["DEFAULT_REVIEW_FLOOR", "DEFAULT_THRESHOLD", "PeopleResult", "link_people"]
@@ -33,16 +33,23 @@ DEFAULT_THRESHOLD = 0.99
 #: Pairs from here up to the threshold go to the review queue.
 DEFAULT_REVIEW_FLOOR = 0.5
 
+#: Up to this many records the comparisons per blocking rule are counted exactly.
+EXACT_COUNT_UP_TO = 30_000
+
 Stage = Callable[[str], None]
 
 
 @dataclass(slots=True)
 class PeopleResult:
     model: dict[str, Any]
-    pairs: list[Pair]                       # scored pairs at or above the review floor
+    pairs_table: str                        # workspace table of scored pairs at or above the review floor
     clustering: Clustering
     blocking: list[dict[str, Any]] = field(default_factory=list)   # comparisons per blocking rule
     summary: dict[str, Any] = field(default_factory=dict)
+
+    def pairs(self, con: duckdb.DuckDBPyConnection) -> list[Pair]:
+        """The scored pairs with their explanation, read when needed (publishing MATCHES edges)."""
+        return fetch_pairs(con, self.pairs_table, self.model)
 
 
 def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_THRESHOLD,
@@ -69,7 +76,9 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
     spec = model_dict(linker)
     blocking: list[dict[str, Any]] = []
     if count_blocking:
-        proportion = 1.0 if n_records <= 300_000 else 0.2
+        # Exact counts need the whole blocking join a second time; past EXACT_COUNT_UP_TO
+        # records Splink estimates them from a deterministic sample of each side instead.
+        proportion = min(1.0, EXACT_COUNT_UP_TO / max(n_records, 1))
         for rec in linker.blocking_analysis.count_comparisons_from_blocking_rules(
                 record_sample_proportion=proportion):
             blocking.append({"rule": rec["blocking_rule"],
@@ -77,34 +86,22 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
                              "cumulative": int(rec["cumulative_comparison_count"]),
                              "estimate": bool(rec["is_estimate"])})
     _stage("predict")
+    floor = min(review_floor, threshold)
     if engine is not None:
-        table = engine.predict(con, spec, floor=min(review_floor, threshold))
-        pairs = fetch_pairs(con, table, spec)
+        table = engine.predict(con, spec, floor=floor)
+        scored = keep_scored(con, table, spec)
         con.execute(f"DROP TABLE IF EXISTS {table}")
     else:
-        scored = predict(linker, floor=min(review_floor, threshold))
-        pairs = fetch_pairs(con, scored.physical_name, spec)
-        scored.drop_table_from_database_and_remove_from_cache()
+        splink_scored = predict(linker, floor=floor)
+        scored = keep_scored(con, splink_scored.physical_name, spec)
+        splink_scored.drop_table_from_database_and_remove_from_cache()
     _stage("cluster")
-    keys = [r[0] for r in con.execute(f"SELECT unique_id FROM {INPUT_TABLE}").fetchall()]
-    niks = dict(con.execute(f"SELECT unique_id, nik FROM {INPUT_TABLE} WHERE nik_valid AND nik IS NOT NULL")
-                .fetchall())
-    result = cluster(keys, pairs, threshold=threshold, review_band=(review_floor, threshold),
-                     must_link=must_link, cannot_link=cannot_link, niks=niks)
-    _write_clusters(con, result)
+    result = cluster_table(con, scored, INPUT_TABLE, spec, threshold=threshold,
+                           review_band=(review_floor, threshold), must_link=must_link,
+                           cannot_link=cannot_link)
+    kept = con.execute(f"SELECT count(*) FROM {scored}").fetchall()[0][0]
     summary = {"records": n_records, "pairs_scored": sum(b["comparisons"] for b in blocking) or None,
-               "pairs_kept": len(pairs), "threshold": threshold, "review_floor": review_floor,
+               "pairs_kept": int(kept), "threshold": threshold, "review_floor": review_floor,
                "splits": dict(result.splits), "review_items": len(result.review),
-               **cluster_metrics(pairs, result.clusters, threshold)}
-    return PeopleResult(spec, pairs, result, blocking, summary)
-
-
-def _write_clusters(con: duckdb.DuckDBPyConnection, result: Clustering) -> None:
-    con.execute("CREATE OR REPLACE TABLE person_clusters (record_key VARCHAR, cluster_id VARCHAR)")
-    rows = [(k, c[0]) for c in result.clusters for k in c]
-    if not rows:
-        return
-    table = pa.table({"record_key": [r[0] for r in rows], "cluster_id": [r[1] for r in rows]})
-    con.register("_person_clusters_arrow", table)
-    con.execute("INSERT INTO person_clusters SELECT * FROM _person_clusters_arrow")
-    con.unregister("_person_clusters_arrow")
+               **cluster_table_metrics(con, scored, threshold)}
+    return PeopleResult(spec, scored, result, blocking, summary)

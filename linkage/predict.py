@@ -14,7 +14,10 @@ import duckdb
 from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-__all__ = ["Pair", "comparison_levels", "fetch_pairs", "predict"]
+__all__ = ["SCORED_TABLE", "Pair", "comparison_levels", "fetch_pairs", "keep_scored", "predict"]
+
+#: The workspace table holding this run's scored pairs (at or above the review floor).
+SCORED_TABLE = "scored_pairs"
 
 
 @dataclass(slots=True)
@@ -46,15 +49,34 @@ def comparison_levels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
     return out
 
 
+def _pair_columns(model: dict[str, Any]) -> list[str]:
+    cols = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    for comp in model["comparisons"]:
+        n = comp["output_column_name"]
+        cols += [f"gamma_{n}", f"mw_{n}"] + ([f"mw_tf_adj_{n}"] if _has_tf(model, n) else [])
+    return cols
+
+
+def keep_scored(con: duckdb.DuckDBPyConnection, source: str, model: dict[str, Any]) -> str:
+    """Copy the columns the hub reads from a predict output into ``SCORED_TABLE``: the pairs
+    stay in the workspace and are read into Python only where they are needed."""
+    con.execute(f"CREATE OR REPLACE TABLE {SCORED_TABLE} AS SELECT {', '.join(_pair_columns(model))} "
+                f"FROM {source}")
+    return SCORED_TABLE
+
+
 def fetch_pairs(con: duckdb.DuckDBPyConnection, table: str, model: dict[str, Any], *,
-                min_probability: float = 0.0) -> list[Pair]:
-    """The scored pairs in ``table`` at or above ``min_probability``, ordered by keys."""
+                min_probability: float = 0.0, where: str = "TRUE",
+                params: list[Any] | None = None) -> list[Pair]:
+    """The scored pairs in ``table`` at or above ``min_probability`` that meet the SQL
+    condition ``where`` (with ``params``), ordered by keys."""
     labels = comparison_levels(model)
     names = list(labels)
-    cols = ", ".join(f"gamma_{n}, mw_{n}" + (f", mw_tf_adj_{n}" if _has_tf(model, n) else "") for n in names)
+    tf = {n: _has_tf(model, n) for n in names}
     rows = con.execute(
-        f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {cols} FROM {table} "
-        "WHERE match_probability >= ? ORDER BY unique_id_l, unique_id_r", [min_probability]).fetchall()
+        f"SELECT {', '.join(_pair_columns(model))} FROM {table} "
+        f"WHERE match_probability >= ? AND ({where}) ORDER BY unique_id_l, unique_id_r",
+        [min_probability, *(params or [])]).fetchall()
     pairs = []
     for row in rows:
         left, right, prob, mw, *rest = row
@@ -64,7 +86,7 @@ def fetch_pairs(con: duckdb.DuckDBPyConnection, table: str, model: dict[str, Any
         for n in names:
             gamma, w = rest[i], rest[i + 1]
             i += 2
-            if _has_tf(model, n):
+            if tf[n]:
                 w = (w or 0.0) + (rest[i] or 0.0)
                 i += 1
             weights[n] = round(float(w or 0.0), 4)
