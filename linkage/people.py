@@ -23,6 +23,7 @@ import duckdb
 from linkage._cluster_db import cluster_table, cluster_table_metrics
 from linkage.clustering import Clustering
 from linkage.engines import Engine
+from linkage.guards import guard_people
 from linkage.predict import Pair, fetch_pairs, keep_scored, predict
 from linkage.training import INPUT_TABLE, load_linker, model_dict, prepare_input, train
 
@@ -99,6 +100,7 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
     result = cluster_table(con, scored, INPUT_TABLE, spec, threshold=threshold,
                            review_band=(review_floor, threshold), must_link=must_link,
                            cannot_link=cannot_link)
+    result = guard_people(con, result, scored, threshold=threshold, must_link=must_link)
     kept = con.execute(f"SELECT count(*) FROM {scored}").fetchall()[0][0]
     summary = {"records": n_records, "pairs_scored": sum(b["comparisons"] for b in blocking) or None,
                "pairs_kept": int(kept), "threshold": threshold, "review_floor": review_floor,
