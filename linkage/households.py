@@ -2,13 +2,15 @@
 
 The KK (family card) is the strongest household key, but it changes over
 time: when a family splits, the leaving members get a new KK, while older
-agency lists still show the old one. So each person is placed by their
-*newest* KK (the issue date is embedded in the number: district(6) + DDMMYY +
-serial(4)). People with no KK on any record join a household by family ties
-(their mother's name is the name of a woman in a household of the same
-village) or by the same address in the same village; failing both, they form
-a household of their own. A person's role comes from the relationship-to-head
-codes on their records, preferring records that carry the chosen KK.
+agency lists still show the old one. So each person is placed by the KK the
+civil registry (a ``reference`` dataset) holds for them, since the register is
+kept current and agency lists are not; failing that, by their *newest* KK (the
+issue date is embedded in the number: district(6) + DDMMYY + serial(4)).
+People with no KK on any record join a household by family ties (their
+mother's name is the name of a woman in a household of the same village) or
+by the same address in the same village; failing both, they form a household
+of their own. A person's role comes from the relationship-to-head codes on
+their records, preferring records that carry the chosen KK.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ _SCHEMA = pa.schema([("cluster_id", pa.string()), ("household_cluster_id", pa.st
 
 _PERSON_SQL = """
 SELECT c.cluster_id, r.kk, r.relationship, r.village_code, r.address, r.mother_name_key,
-       r.name_key, r.sex, r.nik_sex
+       r.name_key, r.sex, r.nik_sex, coalesce(r.reference, false)
 FROM person_clusters c JOIN records r USING (record_key)
 ORDER BY c.cluster_id, r.record_key
 """
@@ -48,6 +50,7 @@ def kk_issue_date(kk: str) -> date | None:
 @dataclass(slots=True)
 class _Person:
     kks: Counter[str] = field(default_factory=Counter)
+    registered_kks: Counter[str] = field(default_factory=Counter)   # KKs on civil-registry records
     roles: list[tuple[str | None, str]] = field(default_factory=list)   # (kk of the record, role)
     villages: Counter[str] = field(default_factory=Counter)
     addresses: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -59,10 +62,12 @@ class _Person:
 def _collect(con: duckdb.DuckDBPyConnection) -> dict[str, _Person]:
     people: dict[str, _Person] = defaultdict(_Person)
     rows = con.execute(_PERSON_SQL).fetchall()
-    for cluster, kk, role, village, address, mother, name, sex, nik_sex in rows:
+    for cluster, kk, role, village, address, mother, name, sex, nik_sex, reference in rows:
         p = people[cluster]
         if kk:
             p.kks[kk] += 1
+            if reference:
+                p.registered_kks[kk] += 1
         if role:
             p.roles.append((kk, role))
         if village:
@@ -77,8 +82,10 @@ def _collect(con: duckdb.DuckDBPyConnection) -> dict[str, _Person]:
     return people
 
 
-def _newest_kk(kks: Counter[str]) -> str:
-    # Newest issue date first; then the KK seen on most records; then the number itself.
+def _current_kk(person: _Person) -> str:
+    # The registry's KK when there is one (agencies keep stale cards); then the newest
+    # issue date; then the KK seen on most records; then the number itself.
+    kks = person.registered_kks or person.kks
     return max(kks, key=lambda kk: (kk_issue_date(kk) or date.min, kks[kk], kk))
 
 
@@ -106,7 +113,7 @@ def assign_households(con: duckdb.DuckDBPyConnection) -> None:
     household: dict[str, str] = {}
     for cluster, person in people.items():
         if person.kks:
-            household[cluster] = "kk:" + _newest_kk(person.kks)
+            household[cluster] = "kk:" + _current_kk(person)
 
     # Family ties: a woman's name in a KK household of a village, for mothers of KK-less people.
     mothers: dict[tuple[str, str], str] = {}

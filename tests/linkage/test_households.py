@@ -12,14 +12,16 @@ _COLUMNS = ("record_key", "cluster", "kk", "relationship", "village_code", "addr
             "name_key", "sex")
 
 
-def _run(rows: list[tuple]) -> dict[str, tuple[str, str]]:
+def _run(rows: list[tuple], registry: frozenset[str] = frozenset()) -> dict[str, tuple[str, str]]:
+    """``registry``: the record keys that come from the civil registry (a reference dataset)."""
     con = duckdb.connect()
     con.execute("CREATE TABLE records (record_key VARCHAR, kk VARCHAR, relationship VARCHAR, "
                 "village_code VARCHAR, address VARCHAR, mother_name_key VARCHAR, name_key VARCHAR, "
-                "sex VARCHAR, nik_sex VARCHAR)")
+                "sex VARCHAR, nik_sex VARCHAR, reference BOOLEAN)")
     con.execute("CREATE TABLE person_clusters (record_key VARCHAR, cluster_id VARCHAR)")
     for key, cluster, *values in rows:
-        con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)", [key, *values])
+        con.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                    [key, *values, key in registry])
         con.execute("INSERT INTO person_clusters VALUES (?, ?)", [key, cluster])
     assign_households(con)
     return {c: (h, r) for c, h, r in con.execute("SELECT * FROM household_clusters").fetchall()}
@@ -48,6 +50,26 @@ def test_a_split_family_follows_the_newest_kk() -> None:
     assert result["father"] == (f"kk:{OLD_KK}", "head")
     assert result["son"] == (f"kk:{NEW_KK}", "head")
     assert result["daughter_in_law"] == (f"kk:{NEW_KK}", "spouse")
+
+
+def test_the_registry_kk_wins_over_a_newer_stale_one() -> None:
+    # The son left his parents' card for a card issued earlier (a reissued number keeps
+    # its old date); an agency list still shows the parents' newer-dated card. The
+    # civil registry is kept current, so its card is his household.
+    parents_kk = NEW_KK
+    son_kk = OLD_KK
+    rows = [
+        ("dk:1", "father", parents_kk, "head", V, "JL MAWAR 1", None, "BUDI", "L"),
+        ("dtks:2", "son", parents_kk, "child", V, "JL MAWAR 1", None, "ANTO", "L"),
+        ("dk:2", "son", son_kk, "head", V, "JL MELATI 2", None, "ANTO", "L"),
+        ("dk:3", "wife", son_kk, "spouse", V, "JL MELATI 2", None, "SRI", "P"),
+    ]
+    result = _run(rows, registry=frozenset({"dk:1", "dk:2", "dk:3"}))
+    assert result["son"] == (f"kk:{son_kk}", "head")
+    assert result["wife"] == (f"kk:{son_kk}", "spouse")
+    assert result["father"] == (f"kk:{parents_kk}", "head")
+    # Without a registry record the newest card is all there is to go by.
+    assert _run(rows)["son"] == (f"kk:{parents_kk}", "child")
 
 
 def test_people_without_kk_join_by_mother_then_by_address() -> None:
