@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -53,16 +54,22 @@ def run(people: int, seed: int, work: Path, *, bare: bool, threshold: float | No
     truth = data / "truth.csv"
     pipes: list[dict[str, Any]] = []
     bares: list[dict[str, Any]] = []
+    loads: list[dict[str, Any]] = []
     for i in range(repeats):
+        before = os.getloadavg()[0]
         pipes.append(pipeline_run(data / "sources.toml", work / f"link-{people}", truth if i == 0 else None,
                                   threshold=threshold, review_floor=DEFAULT_REVIEW_FLOOR, seed=seed))
+        pipe_load = os.getloadavg()[0]
         if bare:
             bares.append(bare_splink(work / f"link-{people}" / "workspace.duckdb", truth if i == 0 else None,
                                      threshold=threshold, floor=DEFAULT_REVIEW_FLOOR, seed=seed))
+        # The 1-minute load average before, between and after: neighbours distort timings.
+        loads.append({"before_pipeline": before, "after_pipeline": pipe_load,
+                      "after_bare": os.getloadavg()[0]})
     pipe = pipes[0]
     entry: dict[str, Any] = {"people": people, "seed": seed, "records": pipe["summary"].get("records"),
                              "threshold": threshold, "synth_seconds": synth_seconds, "pipeline": pipe,
-                             "repeats": repeats,
+                             "repeats": repeats, "load_average_1min": loads,
                              "pipeline_seconds_all_runs": [p["seconds_total"] for p in pipes]}
     if bares:
         entry["bare_splink"] = bares[0]
