@@ -35,7 +35,7 @@ DEFAULT_THRESHOLD = 0.99
 DEFAULT_REVIEW_FLOOR = 0.5
 
 #: Up to this many records the comparisons per blocking rule are counted exactly.
-EXACT_COUNT_UP_TO = 30_000
+EXACT_COUNT_UP_TO = 300_000
 
 Stage = Callable[[str], None]
 
@@ -77,9 +77,10 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
     spec = model_dict(linker)
     blocking: list[dict[str, Any]] = []
     if count_blocking:
-        # Exact counts need the whole blocking join a second time; past EXACT_COUNT_UP_TO
-        # records Splink estimates them from a deterministic sample of each side instead.
-        proportion = min(1.0, EXACT_COUNT_UP_TO / max(n_records, 1))
+        # The exact count is a second blocking join without the comparisons (1.4 s for 600k
+        # pairs at 18k records); past EXACT_COUNT_UP_TO records Splink estimates it from a
+        # deterministic 20% sample of each side (4% of the join).
+        proportion = 1.0 if n_records <= EXACT_COUNT_UP_TO else 0.2
         for rec in linker.blocking_analysis.count_comparisons_from_blocking_rules(
                 record_sample_proportion=proportion):
             blocking.append({"rule": rec["blocking_rule"],
