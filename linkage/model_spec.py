@@ -34,7 +34,10 @@ __all__ = [
 #: The columns of the linkage input (a view over ``records``).
 INPUT_SQL = """
 SELECT record_key AS unique_id, dataset, reference,
-       nik, nik_valid, kk, name_key, first_name_key, last_name_key,
+       nik, nik_valid,
+       day(nik_birth_date) = day(birth_date) AND month(nik_birth_date) = month(birth_date)
+         AND year(nik_birth_date) % 100 = year(birth_date) % 100 AS nik_fits_birth,
+       kk, name_key, first_name_key, last_name_key,
        CASE WHEN first_name_key IS NULL THEN NULL ELSE left(first_name_key, 1) END AS first_initial,
        birth_date, coalesce(birth_date_placeholder, false) AS birth_date_placeholder,
        year(birth_date) AS birth_year,
@@ -46,10 +49,10 @@ FROM records
 """
 
 INPUT_COLUMNS: tuple[str, ...] = (
-    "unique_id", "dataset", "reference", "nik", "nik_valid", "kk", "name_key", "first_name_key",
-    "last_name_key", "first_initial", "birth_date", "birth_date_placeholder", "birth_year", "sex",
-    "mother_name_key", "birth_place", "village_code", "district_code", "postcode", "locality", "address",
-    "phone", "other_id",
+    "unique_id", "dataset", "reference", "nik", "nik_valid", "nik_fits_birth", "kk", "name_key",
+    "first_name_key", "last_name_key", "first_initial", "birth_date", "birth_date_placeholder", "birth_year",
+    "sex", "mother_name_key", "birth_place", "village_code", "district_code", "postcode", "locality",
+    "address", "phone", "other_id",
 )
 
 
@@ -69,7 +72,8 @@ class ComparisonSpec:
 _RELATIVE_NIK = "same NIK, different name or sex (a relative's NIK)"
 _SIBLING_NIK = "a sibling's NIK (same date, another serial or sex, different name)"
 _NEAR_NIK = "one digit off in the region or serial (a typo or a neighbour born the same day)"
-FAMILY_TIE_LABELS: frozenset[str] = frozenset({_RELATIVE_NIK, _SIBLING_NIK, _NEAR_NIK})
+_MISFIT_NIK = "NIKs differ and one contradicts its record's birth date (someone else's NIK)"
+FAMILY_TIE_LABELS: frozenset[str] = frozenset({_RELATIVE_NIK, _SIBLING_NIK, _NEAR_NIK, _MISFIT_NIK})
 
 _NAMES_DIFFER = ("(first_name_key_l <> first_name_key_r AND "
                  "jaro_winkler_similarity(name_key_l, name_key_r) < 0.8)")
@@ -86,9 +90,12 @@ def _nik() -> ComparisonCreator:
         comparison_description="NIK: exact, shared by a relative, a sibling's, one digit off or transposed",
         comparison_levels=[
             cll.NullLevel("nik"),
-            # A relative's NIK embeds the relative's birth date, not this person's.
+            # A relative's NIK embeds the relative's birth date, not this person's; a
+            # father and the son named after him share a name, so birth years more than
+            # a slip apart say "relative" on their own.
             cll.CustomLevel("nik_l = nik_r AND ((birth_date_l IS DISTINCT FROM birth_date_r AND "
-                            f"{_NAMES_DIFFER}) OR sex_l <> sex_r)",
+                            f"{_NAMES_DIFFER}) OR sex_l <> sex_r OR "
+                            "abs(year(birth_date_l) - year(birth_date_r)) > 1)",
                             label_for_charts=_RELATIVE_NIK),
             cll.ExactMatchLevel("nik"),
             cll.CustomLevel(f"(left(nik_l, 12) = left(nik_r, 12) OR damerau_levenshtein(nik_l, nik_r) <= 1) "
@@ -101,6 +108,9 @@ def _nik() -> ComparisonCreator:
             # One digit off in the region or serial is as often a neighbour born the same day
             # (serials restart at 0001 in every district and date) as a typo.
             cll.CustomLevel("damerau_levenshtein(nik_l, nik_r) <= 1", label_for_charts=_NEAR_NIK),
+            # A NIK whose embedded date is not its record's birth date was typed from a
+            # relative's card: disagreeing with it says nothing about the person.
+            cll.CustomLevel("NOT nik_fits_birth_l OR NOT nik_fits_birth_r", label_for_charts=_MISFIT_NIK),
             cll.ElseLevel(),
         ])
 
