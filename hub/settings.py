@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     graphiql: bool = Field(True, description="Serve GraphiQL at /graphql to browsers.")
     stats_min_cell: int = Field(10, ge=1, description="k: regional counts under k are suppressed "
                                 "(null plus a flag), with complementary suppression.")
-    stats_ttl: float = Field(60.0, ge=0, description="Seconds `regionStats` answers from one snapshot of "
+    stats_ttl: float = Field(300.0, ge=0, description="Seconds `regionStats` answers from one snapshot of "
                              "the store's counts before rebuilding it (the suppression pattern is decided "
                              "over all regions at once; 0 rebuilds on every request).")
     decile_ceilings: dict[str, int] = Field(default_factory=lambda: {"PKH": 4, "BPNT": 5, "PBI-JK": 5},

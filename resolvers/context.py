@@ -10,7 +10,7 @@ ids of people and households the operation returned (for the audit entry).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -22,6 +22,7 @@ from auth.audit import AuditLog
 from graph.protocol import GraphStore
 from resolvers.access_map import visibility_for
 from resolvers.matching import MatcherHolder
+from resolvers.prefetch import Prefetched
 from resolvers.stats import StatsSnapshots
 
 __all__ = ["DEFAULT_DECILE_CEILINGS", "ApiConfig", "RequestContext", "Services"]
@@ -41,7 +42,7 @@ class ApiConfig:
     max_page: int = 100                     # largest `first` a connection accepts
     offload: bool = False                   # run store calls in worker threads (network stores)
     audit: bool = True                      # write an audit entry per operation
-    stats_ttl: float = 60.0                 # seconds a regionStats snapshot is served before a rebuild
+    stats_ttl: float = 300.0                # seconds a regionStats snapshot is served before a rebuild
 
 
 @dataclass
@@ -70,6 +71,7 @@ class RequestContext:
         self.denial = "partial"                 # or "reject": refuse a whole operation with a denied field
         self.audited = False                    # set once this operation's audit entry is written
         self._loaders: Any = None
+        self.prefetched = Prefetched()          # what root resolvers fetched ahead for nested fields
 
     @property
     def store(self) -> GraphStore:
@@ -97,6 +99,17 @@ class RequestContext:
         if self.services.config.offload:
             return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
         return fn(*args, **kwargs)
+
+    def run(self, fn: Callable[[], T]) -> T | Awaitable[T]:
+        """``fn()`` now for the embedded store, else an awaitable running it in a worker thread.
+
+        A resolver returning this stays synchronous on the embedded store, so graphql-core
+        completes the whole operation without awaitables; on Neo4j all of ``fn``'s store calls
+        share one thread hop.
+        """
+        if self.services.config.offload:
+            return anyio.to_thread.run_sync(fn)
+        return fn()
 
     def saw_persons(self, ids: Any) -> None:
         self.person_ids.update(ids)

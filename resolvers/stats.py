@@ -4,14 +4,16 @@ Counts ``0 < n < k`` (k default 10) are published as null with ``suppressed: tru
 and enough other cells are hidden that none can be got back by subtraction, across
 decile cells and across the region hierarchy (a region minus its sub-regions): see
 :mod:`resolvers.suppression`. The pattern is decided for all regions at once from a
-snapshot of the store's per-village counts, refreshed at most every ``stats_ttl``
-seconds (default 60), so every caller sees the same cells hidden and the figures lag
-the store by at most that long.
+snapshot of the store's per-village counts, refreshed in the background once it is
+older than ``stats_ttl`` seconds (default 300), so every caller sees the same cells
+hidden and the figures lag the store by about that long.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -23,6 +25,8 @@ from core.errors import InputError
 from graph.model import region_level
 from graph.protocol import GraphStore
 from resolvers.suppression import Suppressed, suppress_hierarchy
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Cell", "DecileCell", "ProgramCell", "RegionStats", "StatsSnapshots", "publish", "region_stats"]
 
@@ -57,31 +61,42 @@ class RegionStats:
 
 
 class StatsSnapshots:
-    """The suppressed statistics of the whole hierarchy, rebuilt when older than ``ttl`` seconds.
+    """The suppressed statistics of the whole hierarchy, refreshed when older than ``ttl`` seconds.
 
     One per app. Building reads every village's counts and runs the suppression, which
-    costs seconds at national scale, so it runs in a worker thread and concurrent requests
-    wait for the one build instead of starting their own.
+    takes seconds at national scale (about 30 s for 1M records on a busy 2-core machine),
+    so only the very first request waits for it; later a stale snapshot keeps being served
+    while one background thread builds its successor.
     """
 
     def __init__(self) -> None:
         self._snapshot: Suppressed | None = None
         self._built_at = -math.inf
         self._lock = anyio.Lock()
+        self._refreshing = threading.Lock()
 
     async def get(self, store: GraphStore, k: int, ttl: float) -> Suppressed:
-        if time.monotonic() - self._built_at <= ttl and self._snapshot is not None:
-            return self._snapshot
-        async with self._lock:
-            if time.monotonic() - self._built_at > ttl or self._snapshot is None:
-                self._snapshot = await anyio.to_thread.run_sync(
-                    lambda: suppress_hierarchy(store.region_counts(), k))
-                self._built_at = time.monotonic()
-        return self._snapshot
+        if self._snapshot is None or ttl == 0:
+            async with self._lock:
+                if self._snapshot is None or ttl == 0:
+                    await anyio.to_thread.run_sync(self._build, store, k)
+        snapshot = self._snapshot
+        assert snapshot is not None
+        if 0 < ttl < time.monotonic() - self._built_at and self._refreshing.acquire(blocking=False):
+            threading.Thread(target=self._refresh, args=(store, k), name="region-stats", daemon=True).start()
+        return snapshot
 
-    def invalidate(self) -> None:
-        """Rebuild on the next request (after a publish this process made)."""
-        self._built_at = -math.inf
+    def _build(self, store: GraphStore, k: int) -> None:
+        snapshot = suppress_hierarchy(store.region_counts(), k)
+        self._snapshot, self._built_at = snapshot, time.monotonic()
+
+    def _refresh(self, store: GraphStore, k: int) -> None:
+        try:
+            self._build(store, k)
+        except Exception:  # the old snapshot stays; the next stale request tries again
+            logger.exception("rebuilding the regionStats snapshot failed")
+        finally:
+            self._refreshing.release()
 
 
 def _cell(pattern: Suppressed, code: str, measure: object) -> Cell:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import anyio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.views import RegionCountsView
+from resolvers.stats import StatsSnapshots
 from resolvers.suppression import suppress_hierarchy
 from tests.api._differencing import recover
 
@@ -80,3 +82,32 @@ def test_nothing_hidden_is_recovered_and_nothing_small_is_shown(villages: dict[s
     primary_only = {key: (None if 0 < n < K else n) for key, n in pattern.counts.items()}
     leaked = recover(primary_only)
     assert all(0 < n < K for n in leaked.values())
+
+
+class _Counts:
+    """A store that only answers region_counts, with a count we can change between builds."""
+
+    def __init__(self) -> None:
+        self.persons = 40
+        self.calls = 0
+
+    def region_counts(self) -> RegionCountsView:
+        self.calls += 1
+        return RegionCountsView(("32",), (("3273010001", self.persons, 0),), (), ())
+
+
+def test_a_stale_snapshot_is_served_while_its_successor_is_built() -> None:
+    async def scenario() -> list[tuple[int | None, bool]]:
+        store, snapshots = _Counts(), StatsSnapshots()
+        seen = [(await snapshots.get(store, K, ttl=3600)).value("32", "persons")]
+        store.persons = 50
+        seen.append((await snapshots.get(store, K, ttl=3600)).value("32", "persons"))   # fresh enough
+        seen.append((await snapshots.get(store, K, ttl=1e-9)).value("32", "persons"))   # stale: old one
+        for _ in range(200):
+            await anyio.sleep(0.01)
+            if store.calls == 2 and not snapshots._refreshing.locked():
+                break
+        seen.append((await snapshots.get(store, K, ttl=3600)).value("32", "persons"))
+        return seen
+
+    assert anyio.run(scenario) == [(40, False), (40, False), (40, False), (50, False)]
