@@ -9,6 +9,13 @@ the SQL Splink itself generates for the saved model, so a pair scores exactly
 as it would in a batch ``predict``. Term frequencies come from the snapshot,
 as Splink computes them over the linked input.
 
+DuckDB spends tens of milliseconds planning that SQL for every request, so the
+hot path runs the same SQL compiled to Python (:mod:`linkage._sql_compile`):
+the model's input columns, then gamma levels and match weights per pair, and
+the blocking keys are hashed in Python as the index hashed them. If the
+compiler does not know a construct of the SQL, the matcher keeps the SQL path
+(``fast`` is False, ``slow_reason`` says why).
+
 Example:
     >>> matcher = Matcher.open(data_dir / "model.json", data_dir / "linked.parquet")  # doctest: +SKIP
     >>> best = matcher.candidates(canonical_values)[0]                                # doctest: +SKIP
@@ -33,6 +40,7 @@ from splink.internals.settings_creator import SettingsCreator
 
 from core.errors import ConfigError
 from linkage._candidate_index import CandidateIndex
+from linkage._sql_compile import CompiledSelect, UnsupportedSql, compile_pipeline
 from linkage.canonical import RECORD_COLUMNS
 from linkage.model_spec import BLOCKING_RULES, INPUT_SQL
 
@@ -114,6 +122,14 @@ class Matcher:
         self._index = CandidateIndex(_present_rules(set(linked.column_names)))
         self._index.build(self._con, "linked")
         self._score_sql = self._scoring_sql(model)
+        #: Why requests run Splink's SQL in DuckDB instead of the compiled model (None when compiled).
+        self.slow_reason: str | None = None
+        self._fast = self._compile()
+
+    @property
+    def fast(self) -> bool:
+        """Whether requests are scored by the compiled model (else by DuckDB running Splink's SQL)."""
+        return self._fast is not None
 
     @classmethod
     def open(cls, model_path: Path, snapshot_path: Path, **options: Any) -> Matcher:
@@ -135,7 +151,13 @@ class Matcher:
 
     def candidates_many(self, batch: Sequence[Mapping[str, Any]], *,
                         first: int = 10) -> list[list[Candidate]]:
-        """:meth:`candidates` for a small batch, in one scoring query."""
+        """:meth:`candidates` for a small batch."""
+        if self._fast is not None:
+            return [self._candidates_fast(self._fast, values, first) for values in batch]
+        return self._candidates_sql(batch, first)
+
+    def _candidates_sql(self, batch: Sequence[Mapping[str, Any]], first: int) -> list[list[Candidate]]:
+        """The reference path: Splink's SQL run by DuckDB over the batch and its candidates."""
         cur = self._con.cursor()
         try:
             left = self._prepare(cur, batch)
@@ -179,6 +201,45 @@ class Matcher:
             self._index.add(hashes, self._rows.num_rows - 1)
 
     # -- internals -------------------------------------------------------------------------
+
+    def _compile(self) -> _FastPath | None:
+        """The scoring and input SQL as Python, with what the hot path needs beside; None to keep SQL."""
+        try:
+            score = compile_pipeline(self._score_sql, tables={"_left": "left", "_right": "right"},
+                                     exact_jw=self._exact_jw, memo_after="__splink__df_match_weight_parts")
+            inputs = compile_pipeline(INPUT_SQL, tables={"records": "left"}, exact_jw=self._exact_jw)
+        except UnsupportedSql as err:
+            self.slow_reason = str(err)
+            return None
+        wanted = tuple(name for name in score.outputs
+                       if name in ("unique_id_r", "match_weight", "match_probability")
+                       or name.startswith(("gamma_", "mw_")))
+        tf = {col: dict(self._con.execute(f'SELECT "{col}", "tf_{col}" FROM "tf_{col}"').fetchall())
+              for col in self._tf_columns}
+        right = sorted(score.reads["right"] | {"unique_id", "person_id", "household_id"})
+        return _FastPath(score=score, inputs=inputs, wanted=wanted, tf=tf, right_columns=tuple(right))
+
+    def _candidates_fast(self, fast: _FastPath, values: Mapping[str, Any], first: int) -> list[Candidate]:
+        record = {name: values.get(name) for name in fast.inputs.reads["left"]}
+        record["record_key"] = "new:0"
+        left = fast.inputs.evaluate(record, {}, tuple(fast.inputs.outputs))
+        for col, freq in fast.tf.items():
+            left[f"tf_{col}"] = freq.get(left[col])
+        rows = self._index.lookup(self._index.hashes(left), limit=self.max_candidates)
+        if not rows:
+            return []
+        right = self._rows.select(list(fast.right_columns)).take(sorted(rows)).to_pylist()
+        scored = [fast.score.evaluate(left, r, fast.wanted) for r in right]
+        person_of = {r["unique_id"]: (r["person_id"], r["household_id"]) for r in right}
+        return self._rank(scored, person_of, first)
+
+    def _exact_jw(self, a: str, b: str) -> float:
+        """DuckDB's own Jaro-Winkler, for the rare pair the compiled path must not round differently."""
+        cur = self._con.cursor()
+        try:
+            return float(cur.execute("SELECT jaro_winkler_similarity($1, $2)", [a, b]).fetchall()[0][0])
+        finally:
+            cur.close()
 
     def _tf_select(self) -> str:
         return "".join(f', "tf_{c}"."tf_{c}"' for c in self._tf_columns)
@@ -231,6 +292,17 @@ class Matcher:
         return Candidate(person_id=person, household_id=person_of[pair["unique_id_r"]][1],
                          record_key=pair["unique_id_r"], probability=float(pair["match_probability"]),
                          match_weight=float(pair["match_weight"]), explanation=tuple(explanation))
+
+
+@dataclass(frozen=True, slots=True)
+class _FastPath:
+    """The compiled model and the lookups a request needs besides it."""
+
+    score: CompiledSelect            # Splink's comparison SQL: a pair -> gammas, weights, probability
+    inputs: CompiledSelect           # INPUT_SQL: canonical values -> the model's input columns
+    wanted: tuple[str, ...]          # the score outputs a Candidate is built from
+    tf: dict[str, dict[Any, float]]  # term frequency of each value, per tf column
+    right_columns: tuple[str, ...]   # the linked columns scoring reads, plus the ids
 
 
 _ARROW_TYPES: dict[str, pa.DataType] = {"BOOLEAN": pa.bool_(), "DATE": pa.date32(), "BIGINT": pa.int64()}
