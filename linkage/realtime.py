@@ -187,14 +187,18 @@ class Matcher:
                  household_id: str | None) -> None:
         """Make an attached record a candidate for later matches, without rebuilding."""
         with self._lock:
-            cur = self._con.cursor()
-            try:
-                left = self._prepare(cur, [values])
-            finally:
-                cur.close()
-            n_rules = len(self._index.rules)
-            hashes = [left.column(f"h{i}")[0].as_py() for i in range(n_rules)]
-            row = left.drop_columns([f"h{i}" for i in range(n_rules)]).to_pylist()[0]
+            if self._fast is not None:
+                row = self._input_row(self._fast, values)
+                hashes = self._index.hashes(row)
+            else:
+                cur = self._con.cursor()
+                try:
+                    left = self._prepare(cur, [values])
+                finally:
+                    cur.close()
+                n_rules = len(self._index.rules)
+                hashes = [left.column(f"h{i}")[0].as_py() for i in range(n_rules)]
+                row = left.drop_columns([f"h{i}" for i in range(n_rules)]).to_pylist()[0]
             row.update(unique_id=record_key, person_id=person_id, household_id=household_id)
             extra = pa.Table.from_pylist([row]).select(self._rows.column_names).cast(self._rows.schema)
             self._rows = pa.concat_tables([self._rows, extra])
@@ -220,11 +224,7 @@ class Matcher:
         return _FastPath(score=score, inputs=inputs, wanted=wanted, tf=tf, right_columns=tuple(right))
 
     def _candidates_fast(self, fast: _FastPath, values: Mapping[str, Any], first: int) -> list[Candidate]:
-        record = {name: values.get(name) for name in fast.inputs.reads["left"]}
-        record["record_key"] = "new:0"
-        left = fast.inputs.evaluate(record, {}, tuple(fast.inputs.outputs))
-        for col, freq in fast.tf.items():
-            left[f"tf_{col}"] = freq.get(left[col])
+        left = self._input_row(fast, values)
         rows = self._index.lookup(self._index.hashes(left), limit=self.max_candidates)
         if not rows:
             return []
@@ -232,6 +232,16 @@ class Matcher:
         scored = [fast.score.evaluate(left, r, fast.wanted) for r in right]
         person_of = {r["unique_id"]: (r["person_id"], r["household_id"]) for r in right}
         return self._rank(scored, person_of, first)
+
+    @staticmethod
+    def _input_row(fast: _FastPath, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The model's input columns and term frequencies of one record, as ``_prepare`` gives them."""
+        record = {name: values.get(name) for name in fast.inputs.reads["left"]}
+        record["record_key"] = "new:0"
+        row = fast.inputs.evaluate(record, {}, tuple(fast.inputs.outputs))
+        for col, freq in fast.tf.items():
+            row[f"tf_{col}"] = freq.get(row[col])
+        return row
 
     def _exact_jw(self, a: str, b: str) -> float:
         """DuckDB's own Jaro-Winkler, for the rare pair the compiled path must not round differently."""
