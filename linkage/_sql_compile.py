@@ -168,10 +168,11 @@ def _value_of(name: str) -> Fn:
 
 
 def _memoised(fn: Fn, reads: list[Fn]) -> Fn:
-    cache: dict[tuple[Any, ...], Any] = {}
+    cache: dict[Any, Any] = {}
+    first = reads[0]
 
     def run(s: Scope) -> Any:
-        key = tuple(read(s) for read in reads)
+        key = first(s) if len(reads) == 1 else tuple([read(s) for read in reads])
         try:
             return cache[key]
         except KeyError:
@@ -190,20 +191,20 @@ class _Compiler:
 
     def __init__(self, exact_jw: Callable[[str, str], float]) -> None:
         self._exact_jw = exact_jw
-        self._reads: list[Fn] = []
+        self._reads: dict[str, Fn] = {}
 
     def compile(self, node: exp.Expression, resolve: Callable[[exp.Column], Fn]) -> tuple[Fn, list[Fn]]:
-        self._reads = []
+        self._reads = {}
         self._resolve = resolve
         fn = self._expr(node)
-        return fn, self._reads
+        return fn, list(self._reads.values())
 
     def _expr(self, node: exp.Expression) -> Fn:
         if isinstance(node, exp.Paren):
             return self._expr(node.this)
         if isinstance(node, exp.Column):
             fn = self._resolve(node)
-            self._reads.append(fn)
+            self._reads.setdefault(node.sql("duckdb"), fn)   # once per column, however often read
             return fn
         if isinstance(node, exp.Literal):
             value = _literal(node)
