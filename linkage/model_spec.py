@@ -8,6 +8,11 @@ Indonesian is hard-wired beyond what a sources file can leave empty.
 The input Splink reads is ``INPUT_SQL`` over the canonical ``records`` table (see
 ``linkage.canonical``): ``unique_id`` is the record key, sex falls back on the sex
 the NIK encodes, and birth year and region prefixes are precomputed for blocking.
+``nik_fits_birth`` says whether the date a NIK embeds is the record's birth date, and
+``nik_valid`` here means a NIK that can be the record's own: well formed and not
+contradicting the birth date beside it (a relative's NIK typed in embeds the
+relative's date), so the chaining guard of :mod:`linkage.clustering` never splits a
+person over a NIK that was never theirs.
 """
 
 from __future__ import annotations
@@ -31,12 +36,14 @@ __all__ = [
     "deterministic_rules",
 ]
 
+_NIK_FITS_BIRTH = ("(day(nik_birth_date) = day(birth_date) AND month(nik_birth_date) = month(birth_date) "
+                   "AND year(nik_birth_date) % 100 = year(birth_date) % 100)")
+
 #: The columns of the linkage input (a view over ``records``).
-INPUT_SQL = """
+INPUT_SQL = f"""
 SELECT record_key AS unique_id, dataset, reference,
-       nik, nik_valid,
-       day(nik_birth_date) = day(birth_date) AND month(nik_birth_date) = month(birth_date)
-         AND year(nik_birth_date) % 100 = year(birth_date) % 100 AS nik_fits_birth,
+       nik, nik_valid AND coalesce({_NIK_FITS_BIRTH}, true) AS nik_valid,
+       {_NIK_FITS_BIRTH} AS nik_fits_birth,
        kk, name_key, first_name_key, last_name_key,
        CASE WHEN first_name_key IS NULL THEN NULL ELSE left(first_name_key, 1) END AS first_initial,
        birth_date, coalesce(birth_date_placeholder, false) AS birth_date_placeholder,

@@ -59,3 +59,22 @@ def test_disagreeing_with_someone_elses_nik_is_no_evidence() -> None:
 ])
 def test_two_self_consistent_different_niks_disagree(other: dict) -> None:
     assert _level(FATHER, other) == "All other comparisons"
+
+
+def test_the_input_keeps_a_nik_as_valid_only_when_it_fits_the_birth_date() -> None:
+    from linkage.canonical import RECORD_COLUMNS
+    from linkage.model_spec import INPUT_SQL
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (" + ", ".join(f"{c} {t}" for c, t in RECORD_COLUMNS.items()) + ")")
+    rows = {  # key: (nik, nik_birth_date, birth_date)
+        "own": ("3204061511820001", date(1982, 11, 15), date(1982, 11, 15)),
+        "fathers": ("3204061511820001", date(1982, 11, 15), date(2017, 3, 30)),
+        "no_date": ("3204061511820001", date(1982, 11, 15), None),
+    }
+    for key, (nik, embedded, born) in rows.items():
+        con.execute("INSERT INTO records (record_key, nik, nik_valid, nik_birth_date, birth_date) "
+                    "VALUES (?, ?, true, ?, ?)", [key, nik, embedded, born])
+    sql = f"SELECT unique_id, nik_valid, nik_fits_birth FROM ({INPUT_SQL})"
+    got = {k: (v, f) for k, v, f in con.execute(sql).fetchall()}
+    assert got == {"own": (True, True), "fathers": (False, False), "no_date": (True, None)}
