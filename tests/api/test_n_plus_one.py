@@ -1,4 +1,5 @@
-"""Store round trips stay bounded however many people a query returns (DataLoaders per operation)."""
+"""Store round trips stay bounded however many people a query returns: root lookups fetch each level
+ahead in one call (resolvers/prefetch.py), the rest goes through per-operation DataLoaders."""
 
 from __future__ import annotations
 
@@ -66,3 +67,60 @@ def test_round_trips_do_not_grow_with_the_number_of_people(counted_hub: Hub) -> 
     assert counts[100]["members_of_households"] == 1
     assert counts[100]["enrolments_of_persons"] <= 2
     assert sum(counts[100].values()) <= 5
+
+
+PLAIN = """query($nik: String!) { personByNik(nik: $nik) { id fullName
+  household { id kk members { role person { id fullName enrolments { program { name } } } } }
+  enrolments { program { name } dataset { name agency } } } }"""
+
+# The same selection through a named fragment, an inline fragment and aliases.
+SPREAD = """query($nik: String!) { personByNik(nik: $nik) { ...who
+  home: household { id kk ... on Household { people: members { role person { ...who
+    enrolments { program { name } } } } } }
+  enrolments { program { name } dataset { name agency } } } }
+fragment who on Person { id fullName }"""
+
+
+def _one_nik(hub: Hub) -> str:
+    return hub.store.list_persons(_everyone(), first=1).items[0].nik  # type: ignore[no-any-return]
+
+
+def _everyone() -> Any:
+    from auth import load_policy
+    from resolvers.access_map import visibility_for
+
+    return visibility_for(frozenset(load_policy().scopes), None)
+
+
+def test_a_root_lookup_fetches_each_level_once_through_fragments_and_aliases(counted_hub: Hub) -> None:
+    caller = counted_hub.caller("health_ministry", purpose="health_insurance")
+    store: CountingStore = counted_hub.store  # type: ignore[assignment]
+    nik = _one_nik(counted_hub)
+    answers = {}
+    for name, query in (("plain", PLAIN), ("spread", SPREAD)):
+        store.calls.clear()
+        result = caller.run(query, {"nik": nik})
+        assert result.errors == []
+        answers[name] = result.data["personByNik"]
+        assert dict(store.calls) == {"get_person_by_nik": 1, "get_households": 1, "members_of_households": 1,
+                                     "enrolments_of_persons": 2}, name
+    plain, spread = answers["plain"], answers["spread"]
+    assert plain["household"]["members"] == spread["home"]["people"]
+    assert len(plain["household"]["members"]) == 3
+    assert plain["enrolments"] == spread["enrolments"]
+
+
+def test_fields_the_caller_may_not_read_are_not_fetched_ahead(counted_hub: Hub) -> None:
+    # A token narrowed to identity and NIK: household, enrolments and records are denied.
+    caller = counted_hub.caller("health_ministry", scope="person:identity person:nik",
+                                purpose="health_insurance")
+    store: CountingStore = counted_hub.store  # type: ignore[assignment]
+    nik = _one_nik(counted_hub)
+    store.calls.clear()
+    result = caller.run("""query($nik: String!) { personByNik(nik: $nik) { id fullName
+        household { id members { person { id } } } enrolments { program { name } } records { id } } }""",
+                        {"nik": nik})
+    assert sorted(map(tuple, result.paths())) == [("personByNik", "enrolments"), ("personByNik", "household"),
+                                                  ("personByNik", "records")]
+    assert result.data["personByNik"]["fullName"] is not None
+    assert dict(store.calls) == {"get_person_by_nik": 1}
