@@ -67,7 +67,7 @@ def _query(name: str, base: dict[str, object], rnd: random.Random) -> dict[str, 
                 first_name_key=toks[0], last_name_key=toks[-1], record_key="proposal:q")
 
 
-def run(households: int, queries: int, seed: int) -> dict[str, object]:
+def run(households: int, queries: int, seed: int, check_sql: int = 0) -> dict[str, object]:
     """Measure against ``households`` synthetic households linked by their truth."""
     rnd = random.Random(seed)
     people = make_people(households, seed=seed)
@@ -97,10 +97,11 @@ def run(households: int, queries: int, seed: int) -> dict[str, object]:
     known = [(_query(by_person[truth[k]].name, by_key[k], rnd), truth[k]) for k in
              (rnd.choice(known_keys) for _ in range(queries))]
     return _measure(model, snapshot, known, strangers=make_people(max(1, queries // 2), seed=seed + 99),
-                    bases=[by_key[k] for k in known_keys], queries=queries, rnd=rnd, people=len(people))
+                    bases=[by_key[k] for k in known_keys], queries=queries, rnd=rnd, people=len(people),
+                    check_sql=check_sql)
 
 
-def run_data(data: Path, queries: int, seed: int) -> dict[str, object]:
+def run_data(data: Path, queries: int, seed: int, check_sql: int = 0) -> dict[str, object]:
     """Measure against the linked run in ``data`` (read-only)."""
     rnd = random.Random(seed)
     model = json.loads((data / "model.json").read_text())
@@ -119,19 +120,19 @@ def run_data(data: Path, queries: int, seed: int) -> dict[str, object]:
         con.close()
     known = [(_query(str(r["name_key"]), r, rnd), str(r["person_id"])) for r in sample]
     return _measure(model, snapshot, known, strangers=make_people(max(1, queries // 2), seed=seed + 99),
-                    bases=sample, queries=queries, rnd=rnd, people=people)
+                    bases=sample, queries=queries, rnd=rnd, people=people, check_sql=check_sql)
 
 
 def _measure(model: dict[str, object], snapshot: Path, known: list[tuple[dict[str, object], str]], *,
              strangers: list[Person], bases: list[dict[str, object]], queries: int, rnd: random.Random,
-             people: int) -> dict[str, object]:
+             people: int, check_sql: int = 0) -> dict[str, object]:
     """Time ``candidates`` + ``best`` for single records: 70% known people, 30% strangers."""
     load_before = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     matcher = Matcher(model, pq.read_table(snapshot))
     load_s = time.perf_counter() - started
     latencies: list[float] = []
-    known_ok = known_n = new_false = new_n = 0
+    known_ok = known_n = new_false = new_n = sql_checked = sql_agree = 0
     for q in range(queries):
         if rnd.random() < 0.7:
             values, expected = known[q % len(known)]
@@ -141,8 +142,14 @@ def _measure(model: dict[str, object], snapshot: Path, known: list[tuple[dict[st
             values.update(birth_date=stranger.birth, mother_name_key=stranger.mother, sex=stranger.sex)
             expected = None
         t0 = time.perf_counter()
-        best = matcher.best(matcher.candidates(values))
+        found = matcher.candidates(values)
+        best = matcher.best(found)
         latencies.append((time.perf_counter() - t0) * 1000)
+        if q < check_sql and matcher.fast:   # the DuckDB path on the same record, untimed
+            reference = matcher._candidates_sql([values], 10)[0]
+            sql_checked += 1
+            sql_agree += [(c.person_id, round(c.probability, 9)) for c in found] == \
+                [(c.person_id, round(c.probability, 9)) for c in reference]
         if expected is None:
             new_n += 1
             new_false += best is not None
@@ -162,6 +169,7 @@ def _measure(model: dict[str, object], snapshot: Path, known: list[tuple[dict[st
         "mean_ms": round(statistics.fmean(latencies), 2), "max_ms": round(latencies[-1], 2),
         "known_top1_accuracy": round(known_ok / max(known_n, 1), 4),
         "new_false_match_rate": round(new_false / max(new_n, 1), 4),
+        "same_ranking_as_duckdb_sql": f"{sql_agree}/{sql_checked}",
         "matcher_load_s": round(load_s, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "target_p99_ms": 50,
@@ -178,9 +186,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, help="a linked data directory to measure against instead")
+    parser.add_argument("--check-sql", type=int, default=200,
+                        help="also rank this many queries with Splink's SQL in DuckDB (untimed) and compare")
     args = parser.parse_args()
-    result = (run_data(args.data, args.queries, args.seed) if args.data
-              else run(args.households, args.queries, args.seed))
+    result = (run_data(args.data, args.queries, args.seed, args.check_sql) if args.data
+              else run(args.households, args.queries, args.seed, args.check_sql))
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"runs": []}
     # One run per size and scorer: the DuckDB-SQL runs stay beside the compiled ones.
     runs = [r for r in previous["runs"] if (r["linked_records"], r.get("scorer", "duckdb sql")[:10])
