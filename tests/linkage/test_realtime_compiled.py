@@ -9,6 +9,7 @@ term-frequency adjusted names), and the compiled model input against DuckDB's.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from collections import Counter
@@ -46,7 +47,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     hashes = {r.pop("unique_id"): list(r.values()) for r in con.sql(
         f"SELECT unique_id, {matcher._index.hash_select()} FROM ({INPUT_SQL})").to_arrow_table().to_pylist()}
     con.close()
-    return {"matcher": matcher, "pairs": pairs, "records": records, "inputs": inputs, "hashes": hashes}
+    return {"matcher": matcher, "pairs": pairs, "records": records, "inputs": inputs, "hashes": hashes,
+            "model": model, "snapshot": out / "linked.parquet"}
 
 
 def test_the_hub_model_compiles(run: dict) -> None:
@@ -106,6 +108,19 @@ def test_fast_and_sql_paths_rank_the_same_people(run: dict) -> None:
         for a, b in zip(fast, sql, strict=True):
             assert [(e.name, e.level) for e in a.explanation] == [(e.name, e.level) for e in b.explanation]
             assert math.isclose(a.probability, b.probability, abs_tol=1e-12)
+
+
+def test_a_model_the_compiler_does_not_know_is_scored_by_duckdb(run: dict) -> None:
+    model = copy.deepcopy(run["model"])
+    name = next(c for c in model["comparisons"] if c["output_column_name"] == "name")
+    fuzzy = next(lvl for lvl in name["comparison_levels"] if "damerau_levenshtein" in lvl["sql_condition"])
+    fuzzy["sql_condition"] = "levenshtein(name_key_l, name_key_r) <= 1"
+    matcher = Matcher(model, pq.read_table(run["snapshot"]))
+    assert not matcher.fast
+    assert "LEVENSHTEIN" in (matcher.slow_reason or "")
+    key = sorted(run["records"])[5]
+    found = matcher.candidates(dict(run["records"][key], nik=None))
+    assert found and found[0].person_id == key   # person ids are record keys in this run
 
 
 @pytest.mark.parametrize(("sql", "expected"), [
