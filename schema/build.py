@@ -19,6 +19,7 @@ from strawberry.types.field import StrawberryField
 
 from auth.policy import load_policy
 from core.errors import ConfigError
+from schema._lean import install_lean_resolvers
 from schema.requirements import Requires, check_declared, requirement_of
 
 __all__ = ["HubSchema", "build_schema"]
@@ -46,6 +47,7 @@ class HubSchema(strawberry.Schema):
             raise
         #: (GraphQL type name, field name) -> its declared requirement, for pre-execution checks.
         self.requirements: dict[tuple[str, str], Requires] = _requirements_of(self)
+        install_lean_resolvers(self)
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         fields = type_definition.fields

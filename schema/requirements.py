@@ -20,7 +20,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,17 +84,31 @@ class RequireScopes(FieldExtension):
     """Null plus FORBIDDEN for a caller without the field's scopes; otherwise the resolver runs.
 
     The caller's scopes come from ``info.context.scopes`` (see ``resolvers.RequestContext``).
+    The decision depends only on the scope set, so it is remembered per set (a few profiles
+    in practice), and a field resolved many times per operation pays a dict lookup.
+    :meth:`guard` puts the same check around a plain resolver for fields the schema
+    resolves without strawberry's per-field machinery (``schema._lean``).
     """
 
     def __init__(self, requires: Requires) -> None:
         self.requires = requires
+        self._decided: dict[frozenset[str], bool] = {}
+
+    def _allows(self, scopes: frozenset[str]) -> bool:
+        decided = self._decided.get(scopes)
+        if decided is None:
+            decided = self.requires.allows(scopes)
+            if len(self._decided) >= 256:          # bounded: scope sets come from tokens
+                self._decided.clear()
+            self._decided[scopes] = decided
+        return decided
 
     def _deny(self, info: Any) -> GraphQLError | None:
-        scopes: frozenset[str] = info.context.scopes
-        if self.requires.allows(scopes):
+        context = info.context
+        if self._allows(context.scopes):
             return None
         label = f"{info.path.typename}.{info.field_name}"
-        return forbidden(label, self.requires, info.context.client_id)
+        return forbidden(label, self.requires, context.client_id)
 
     def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
         error = self._deny(info)
@@ -110,6 +124,18 @@ class RequireScopes(FieldExtension):
         if hasattr(result, "__await__"):
             return await result
         return result
+
+    def guard(self, resolve: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        """A graphql-core resolver: this check, then ``resolve(source, info)``."""
+        deny = self._deny
+
+        def guarded(source: Any, info: Any) -> Any:
+            error = deny(info)
+            if error is not None:
+                raise error
+            return resolve(source, info)
+
+        return guarded
 
 
 def scoped(requires: Sequence[Sequence[str]], *, resolver: Any = None, name: str | None = None,
