@@ -1,9 +1,12 @@
 """Group commit for the audit log: many concurrent requests, one SQLite transaction.
 
 A request that must not answer before its audit entry is stored awaits
-:meth:`GroupWriter.submit`'s future. One thread drains whatever entries are waiting and
-appends them in a single transaction, so under load the cost of a commit is shared by
-every request in the batch, while the event loop never blocks on the disk.
+:meth:`GroupWriter.submit`'s future; one that only needs the entry stored in order need not
+wait at all. One thread drains whatever entries are waiting and appends them in a single
+transaction, so under load the cost of a commit is shared by every request in the batch,
+while the event loop never blocks on the disk. :meth:`GroupWriter.flush` waits until
+everything submitted so far is committed (for readers); :meth:`GroupWriter.close` commits
+what is queued and stops.
 """
 
 from __future__ import annotations
@@ -20,13 +23,17 @@ _STOP = None
 T = TypeVar("T")
 
 
+class _Flush:
+    """A place in the queue: its future resolves once every item before it is committed."""
+
+
 class GroupWriter(Generic[T]):
     """Feeds batches of submitted items to ``append`` from one background thread."""
 
     def __init__(self, append: Callable[[Sequence[T]], list[int]], *, max_batch: int = 256) -> None:
         self._append = append
         self._max_batch = max_batch
-        self._queue: queue.SimpleQueue[tuple[T, Future[int]] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[T | _Flush, Future[int]] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -39,6 +46,15 @@ class GroupWriter(Generic[T]):
                 self._thread.start()
         self._queue.put((item, future))
         return future
+
+    def flush(self) -> None:
+        """Return once everything submitted before this call is committed (or failed)."""
+        with self._lock:
+            running = self._thread is not None
+        if running:
+            done: Future[int] = Future()
+            self._queue.put((_Flush(), done))
+            done.result()
 
     def close(self) -> None:
         """Commit everything queued, then stop the thread."""
@@ -64,13 +80,17 @@ class GroupWriter(Generic[T]):
                     stop = True
                     break
                 batch.append(nxt)
+            marks = [future for item, future in batch if isinstance(item, _Flush)]
+            batch = [(item, future) for item, future in batch if not isinstance(item, _Flush)]
             try:
-                seqs = self._append([item for item, _ in batch])
+                seqs = self._append([item for item, _ in batch])  # type: ignore[misc]
             except BaseException as exc:  # every waiter must learn its entry was not stored
                 for _, future in batch:
                     future.set_exception(exc)
             else:
                 for (_, future), seq in zip(batch, seqs, strict=True):
                     future.set_result(seq)
+            for future in marks:
+                future.set_result(0)
             if stop:
                 return

@@ -7,7 +7,10 @@ previous entry's hash (see ``auth._audit_chain``), :meth:`AuditLog.verify` says 
 chain breaks, and :meth:`AuditLog.history` answers "who saw this person's data, when, why".
 
 Writing is one short SQLite transaction (WAL, ``BEGIN IMMEDIATE`` so several processes
-keep one chain); ``bench/audit_bench.py`` measures what it costs the API.
+keep one chain); ``bench/audit_bench.py`` measures what it costs the API. The API queues
+its entries (:meth:`AuditLog.submit`): one thread commits whatever is waiting in one
+transaction, the chain is extended in queue order, readers of this log first wait for the
+queue to drain, and :meth:`AuditLog.close` (the server's shutdown) commits what is left.
 
 Example:
     >>> log = AuditLog(tmp_path / "audit.sqlite")                                   # doctest: +SKIP
@@ -24,8 +27,10 @@ import asyncio
 import base64
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -46,6 +51,7 @@ CREATE TABLE IF NOT EXISTS subjects (kind TEXT NOT NULL, id TEXT NOT NULL, seq I
   PRIMARY KEY (kind, id, seq)) WITHOUT ROWID;
 """
 _MAX_PAGE = 500
+_LOG = logging.getLogger(__name__)
 
 
 def document_hash(document: str) -> str:
@@ -104,6 +110,18 @@ class AuditLog:
         """Append one entry now, in its own transaction; returns its sequence number."""
         return self.record_many([entry])[-1]
 
+    def submit(self, entry: AuditEntry) -> Future[int]:
+        """Queue an entry and return at once; a background thread commits it with whatever else
+        is queued, in one transaction. The future resolves to its sequence number.
+
+        This is how the API records each operation without paying a transaction per request.
+        Nothing queued is lost on a normal shutdown: :meth:`close` commits it first. An entry
+        that cannot be stored is logged (logger ``auth.audit``) even when nobody awaits it.
+        """
+        future = self._writer.submit(entry)
+        future.add_done_callback(_log_failure)
+        return future
+
     async def arecord(self, entry: AuditEntry) -> int:
         """Append from a request handler: returns once the entry is committed, without blocking the loop.
 
@@ -147,6 +165,7 @@ class AuditLog:
         """Who accessed this person's (or household's) data: newest first, keyset-paginated."""
         if not 1 <= first <= _MAX_PAGE:
             raise InputError(f"first must be between 1 and {_MAX_PAGE}, not {first}", where="first")
+        self._writer.flush()
         before = _decode_cursor(after) if after else None
         rows = self._db.conn().execute(
             "SELECT e.seq, e.body, e.hash FROM subjects s JOIN entries e ON e.seq = s.seq "
@@ -158,6 +177,7 @@ class AuditLog:
 
     def entries(self, *, start: int = 1, limit: int = 1000) -> list[LoggedEntry]:
         """Entries in chain order from ``start`` (for export and review)."""
+        self._writer.flush()
         rows = self._db.conn().execute("SELECT seq, body, hash FROM entries WHERE seq >= ? ORDER BY seq "
                                        "LIMIT ?", (start, limit)).fetchall()
         return [LoggedEntry(seq, _entry(body), digest) for seq, body, digest in rows]
@@ -169,6 +189,7 @@ class AuditLog:
         prints one): someone able to rewrite the file could rebuild a consistent chain, but
         not one that still passes through a head an auditor wrote down.
         """
+        self._writer.flush()
         conn = self._db.conn()
         head = conn.execute("SELECT seq, hash FROM head WHERE one = 1").fetchone()
         rows = conn.execute("SELECT seq, body, prev_hash, hash FROM entries ORDER BY seq")
@@ -184,6 +205,11 @@ class AuditLog:
         """Commit what is queued, then close the database."""
         self._writer.close()
         self._db.close()
+
+
+def _log_failure(future: Future[int]) -> None:
+    if future.exception() is not None:
+        _LOG.error("audit entry could not be stored in the audit log", exc_info=future.exception())
 
 
 def _body(entry: AuditEntry) -> dict[str, object]:

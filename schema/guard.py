@@ -8,7 +8,9 @@ FORBIDDEN error per field, before a single resolver runs.
 
 ``AuditTrail`` writes one entry per operation (batched requests: one per operation) into
 the hash-chained audit log: the fields the caller was allowed and asked for, the ids of
-the people and households returned, and the outcome.
+the people and households returned, and the outcome. Entries are queued
+(:meth:`auth.AuditLog.submit`) and committed in batches by the log's writer thread, so a
+request pays no transaction of its own; the log commits its queue when the server shuts down.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class AuditTrail(SchemaExtension):
             fields = _returned_fields(ec, ctx.scopes)
         access = ctx.access
         ctx.audited = True
-        log.record(AuditEntry(
+        log.submit(AuditEntry(
             client_id=access.client_id, agency=access.agency, purpose=access.purpose,
             operation=_operation_name(ec), document_hash=document_hash(ec.query or ""),
             fields=fields, person_ids=tuple(sorted(ctx.person_ids)),
@@ -92,7 +94,7 @@ def audit_refusal(ctx: Any, query: str | None, errors: list[GraphQLError]) -> No
         return
     ctx.audited = True
     access = ctx.access
-    log.record(AuditEntry(client_id=access.client_id, agency=access.agency, purpose=access.purpose,
+    log.submit(AuditEntry(client_id=access.client_id, agency=access.agency, purpose=access.purpose,
                           operation="(unparsed)", document_hash=document_hash(query or ""),
                           outcome=_outcome(None, errors)))
 
