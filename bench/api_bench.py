@@ -115,8 +115,11 @@ def measure(variant: str, data: Path, store: str, niks: list[str], secret: tuple
             return not answer.get("errors") and answer["data"]["personByNik"] is not None
 
         run_load(base, make, clients=args.clients, seconds=min(5.0, args.seconds), check=found)   # warm up
+        load_before = os.getloadavg()[0]
         result = run_load(base, make, clients=args.clients, seconds=args.seconds, check=found)
-    return result.summary()
+        load_after = os.getloadavg()[0]
+    # The 1-minute load average around the run: other work on the machine distorts the timings.
+    return {**result.summary(), "load_1min": [round(load_before, 2), round(load_after, 2)]}
 
 
 def run_store(kind: str, uri: str | None, args: argparse.Namespace) -> dict[str, Any]:
