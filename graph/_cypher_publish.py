@@ -22,7 +22,7 @@ from neo4j.exceptions import ConstraintError
 
 from core.errors import ConflictError
 from graph._cypher_schema import RUN_LABELS
-from graph._cypher_writes import CYPHER, MERGE_CYPHER
+from graph._cypher_writes import CYPHER, MERGE_CYPHER, PROPS, node_properties
 from graph._flatten import (
     household_props,
     match_props,
@@ -49,12 +49,44 @@ def run_batch(tx: ManagedTransaction, kind: str, rows: list[dict[str, Any]], gen
     ``fresh`` says the rows go into a generation being published (CREATE); without it they
     are merged into nodes that may exist (MERGE).
     """
-    for statement in (CYPHER if fresh else MERGE_CYPHER)[kind]:
-        tx.run(statement, rows=rows, gen=gen).consume()
+    if not fresh:
+        for statement in MERGE_CYPHER[kind]:
+            tx.run(statement, rows=rows, gen=gen).consume()
+        return
+    props = node_properties(rows)
+    for statement in CYPHER[kind]:
+        tx.run(statement.replace(PROPS, props), rows=rows, gen=gen).consume()
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _compact(row: dict[str, Any]) -> dict[str, Any]:
+    """Nodes of a fresh generation have no properties to remove: leaving nulls out only
+    saves packing and sending them (a third of a record's values)."""
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _record_rows(pub: Publication, agency: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """A record's properties plus ``enrol``, true on the first record of each
+    (person, program, dataset), the one that writes the person's ENROLLED_IN edge (the
+    same edge MERGE made once however many records repeated it)."""
+    enrolled: set[tuple[str, str, str]] = set()
+    for r in pub.records:
+        enrol = False
+        if r.program is not None:
+            key = (r.person_id, r.program, r.dataset)
+            enrol = key not in enrolled
+            enrolled.add(key)
+        yield {**_compact(record_props(r, agency[r.dataset])), "enrol": enrol}
+
+
+def _match_rows(pub: Publication, run_id: str) -> list[dict[str, Any]]:
+    """One row per distinct (left, right) pair, the last one's scores winning, as when
+    each row MERGEd the edge and SET its properties in turn."""
+    pairs = {(m.left_key, m.right_key): m for m in pub.matches}
+    return [match_props(m, run_id) for m in pairs.values()]
 
 
 def _write(driver: Driver, database: str, kind: str, rows: list[dict[str, Any]], gen: int) -> None:
@@ -67,9 +99,7 @@ def _batches(driver: Driver, database: str, kind: str, rows: Iterable[dict[str, 
     batch: list[dict[str, Any]] = []
     done = 0
     for row in rows:
-        # Nodes of a fresh generation have no properties to remove: leaving nulls out
-        # only saves packing and sending them (a third of a record's values).
-        batch.append({k: v for k, v in row.items() if v is not None})
+        batch.append(row)
         if len(batch) >= _BATCH:
             _write(driver, database, kind, batch, gen)
             done += len(batch)
@@ -149,17 +179,18 @@ def publish(driver: Driver, database: str, pub: Publication, progress: Progress 
         for item in pub.review_items:
             row = review_props(item, run_id, key_dataset)
             row["programs"] = sorted(item.programs)   # a list property: `$program IN i.programs`
-            yield row
+            yield _compact(row)
 
     steps: list[tuple[str, Iterable[dict[str, Any]], int]] = [
-        ("datasets", ({"name": d.name, "agency": d.agency, "program": d.program, "reference": d.reference,
-                       "records": counts[d.name]} for d in pub.datasets), len(pub.datasets)),
+        ("datasets", (_compact({"name": d.name, "agency": d.agency, "program": d.program,
+                                "reference": d.reference, "records": counts[d.name]})
+                      for d in pub.datasets), len(pub.datasets)),
         ("programs", ({"name": p} for p in programs_of(pub)), 0),
-        ("regions", regions_of(codes), 0),
-        ("households", map(household_props, pub.households), len(pub.households)),
-        ("persons", map(person_props, pub.persons), len(pub.persons)),
-        ("records", (record_props(r, agency[r.dataset]) for r in pub.records), len(pub.records)),
-        ("matches", (match_props(m, run_id) for m in pub.matches), len(pub.matches)),
+        ("regions", map(_compact, regions_of(codes)), 0),
+        ("households", (_compact(household_props(h)) for h in pub.households), len(pub.households)),
+        ("persons", (_compact(person_props(p)) for p in pub.persons), len(pub.persons)),
+        ("records", _record_rows(pub, agency), len(pub.records)),
+        ("matches", _match_rows(pub, run_id), len(pub.matches)),
         ("review_items", review_rows(), len(pub.review_items)),
     ]
     for kind, rows, total in steps:
