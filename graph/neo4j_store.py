@@ -8,11 +8,14 @@ Nodes and relationships follow the README's graph model: ``(Record)-[:OF]->
 ``(:Current {id: 1})`` node names the generation readers see.
 
 Why reads are safe under Neo4j's read-committed isolation: a read transaction
-reads the pointer, answers from that generation, then reads the pointer again.
-A publish deletes a generation only after moving the pointer away from it, so
-an unchanged pointer proves nothing the read touched was being deleted; a moved
-one makes the read start over on the new generation. One method call therefore
-answers from one run, even across several queries.
+answers from a generation, then reads the pointer. A publish deletes a
+generation only after moving the pointer away from it, and the pointer only
+moves forward, so a pointer still naming the generation proves nothing the read
+touched was being deleted; a moved one makes the read start over on the new
+generation. The generation a read starts from is the one the previous read
+found (read from the pointer first only when there is none), which saves a
+round trip per call. One method call therefore answers from one run, even
+across several queries.
 
 Example:
     >>> from graph import Visibility
@@ -70,18 +73,32 @@ _READ_ATTEMPTS = 20
 class _RunSwitched(Exception):
     """The current pointer moved while a read ran: its answer may mix runs, read again."""
 
+    def __init__(self, now: int) -> None:
+        super().__init__(now)
+        self.now = now
+
 
 def _gen(tx: ManagedTransaction) -> int:
     row = tx.run("MATCH (c:Current {id: 1}) RETURN c.gen AS gen").single()
     return NO_GEN if row is None else int(row["gen"])
 
 
-def _pinned(tx: ManagedTransaction, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-    gen = _gen(tx)
+def _pinned(tx: ManagedTransaction, gen: int | None, work: Callable[..., T],
+            args: tuple[Any, ...]) -> tuple[int, T]:
+    """``work`` on generation ``gen`` (read first if None), then proof nothing moved under it.
+
+    The pointer only ever moves to a newer generation, and a generation is deleted only
+    after the pointer left it, so a pointer still naming ``gen`` after the work proves
+    ``gen`` was current, whole and untouched for all of it. That makes the read before
+    optional: ``gen`` may be the one the previous read saw (one round trip fewer).
+    """
+    if gen is None:
+        gen = _gen(tx)
     result = work(tx, gen, *args)
-    if _gen(tx) != gen:
-        raise _RunSwitched
-    return result
+    now = _gen(tx)
+    if now != gen:
+        raise _RunSwitched(now)
+    return gen, result
 
 
 class Neo4jStore:
@@ -93,6 +110,8 @@ class Neo4jStore:
 
     def __init__(self, uri: str, *, user: str = "neo4j", password: str = "", database: str = "neo4j") -> None:
         self.uri, self.database = uri, database
+        #: The generation the last read found current (a hint: every read re-checks it).
+        self._last_gen: int | None = None
         try:
             self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password))
             self._driver.verify_connectivity()
@@ -118,9 +137,10 @@ class Neo4jStore:
         with self._driver.session(database=self.database) as session:
             for _ in range(_READ_ATTEMPTS):
                 try:
-                    return session.execute_read(_pinned, work, args)
-                except _RunSwitched:
-                    continue
+                    self._last_gen, result = session.execute_read(_pinned, self._last_gen, work, args)
+                    return result
+                except _RunSwitched as moved:
+                    self._last_gen = moved.now
         raise ConflictError("the published run kept changing while reading", where="store",
                             hint="retry once the running publishes finish")
 
