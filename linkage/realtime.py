@@ -42,7 +42,7 @@ from core.errors import ConfigError
 from linkage._candidate_index import CandidateIndex
 from linkage._sql_compile import CompiledSelect, UnsupportedSql, compile_pipeline
 from linkage.canonical import RECORD_COLUMNS
-from linkage.model_spec import BLOCKING_RULES, INPUT_SQL
+from linkage.model_spec import BLOCKING_RULES, INPUT_SQL, scope_rule
 
 __all__ = ["Candidate", "Comparison", "Matcher", "write_snapshot"]
 
@@ -333,4 +333,4 @@ _ARROW_TYPES: dict[str, pa.DataType] = {"BOOLEAN": pa.bool_(), "DATE": pa.date32
 
 
 def _present_rules(columns: set[str]) -> list[tuple[str, ...]]:
-    return [rule for rule in BLOCKING_RULES if set(rule) <= columns]
+    return [scope_rule(rule, columns) for rule in BLOCKING_RULES if set(rule) <= columns]
