@@ -11,6 +11,8 @@ import csv
 import os
 import resource
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -22,7 +24,9 @@ from graph import open_store
 from hub.pipeline import run_link
 from linkage.evaluate import evaluate_files, exact_nik_baseline, pairwise_metrics, read_assignments
 
-__all__ = ["RssSampler", "bare_splink", "export_links", "pipeline_run"]
+__all__ = ["RssSampler", "bare_splink", "export_links", "pipeline_run", "synthesise"]
+
+ROOT = Path(__file__).resolve().parents[1]
 
 _UP_TO_HOUSEHOLDS = ("ingest", "train", "predict", "cluster", "households")
 
@@ -136,6 +140,15 @@ def _train_as_a_splink_user(con: duckdb.DuckDBPyConnection, *, seed: int, u_max_
         except ValueError:   # a block EM cannot train (a level's m driven to 0): skipped, as in the pipeline
             continue
     return linker
+
+
+def synthesise(out: Path, people: int, seed: int) -> float:
+    """``dtsen-hub synth`` into ``out`` (as a user would run it); returns the seconds it took."""
+    started = time.perf_counter()
+    cli = str(Path(sys.executable).parent / "dtsen-hub")
+    subprocess.run([cli, "synth", str(out), "--people", str(people), "--seed", str(seed)], check=True,
+                   cwd=ROOT, stdout=subprocess.DEVNULL)
+    return round(time.perf_counter() - started, 2)
 
 
 def bare_splink(workspace: Path, truth: Path | None, *, threshold: float, floor: float, seed: int = 42,

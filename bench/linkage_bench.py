@@ -20,26 +20,15 @@ import argparse
 import json
 import os
 import platform
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from bench._linkage_run import bare_splink, pipeline_run
+from bench._linkage_run import bare_splink, pipeline_run, synthesise
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "linkage.json"
 TARGETS = {"person_precision": 0.999, "person_recall": 0.995, "household_f1": 0.99,
            "pipeline_over_bare_splink": 1.3, "peak_rss_gb_at_1m": 8.0}
-
-
-def _synth(out: Path, people: int, seed: int) -> float:
-    started = time.perf_counter()
-    cli = str(Path(sys.executable).parent / "dtsen-hub")
-    subprocess.run([cli, "synth", str(out), "--people", str(people), "--seed", str(seed)], check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL)
-    return round(time.perf_counter() - started, 2)
 
 
 def run(people: int, seed: int, work: Path, *, bare: bool, threshold: float | None,
@@ -50,7 +39,7 @@ def run(people: int, seed: int, work: Path, *, bare: bool, threshold: float | No
 
     threshold = threshold or DEFAULT_THRESHOLD
     data = work / f"synth-{people}"
-    synth_seconds = _synth(data, people, seed)
+    synth_seconds = synthesise(data, people, seed)
     truth = data / "truth.csv"
     pipes: list[dict[str, Any]] = []
     bares: list[dict[str, Any]] = []

@@ -24,14 +24,12 @@ import json
 import math
 import os
 import platform
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench._linkage_run import RssSampler, bare_splink
+from bench._linkage_run import RssSampler, bare_splink, synthesise
 from bench.store_bench import neo4j_server, open_fresh
 from graph import GraphStore, Publication
 
@@ -59,19 +57,11 @@ class TeeStore:
             self.seconds[name] = round(time.perf_counter() - started, 2)
 
 
-def _synth(out: Path, people: int, seed: int) -> float:
-    started = time.perf_counter()
-    cli = str(Path(sys.executable).parent / "dtsen-hub")
-    subprocess.run([cli, "synth", str(out), "--people", str(people), "--seed", str(seed)], check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL)
-    return round(time.perf_counter() - started, 2)
-
-
 def run(people: int, seed: int, work: Path, neo4j_uri: str | None, bare: bool) -> dict[str, Any]:
     from hub.pipeline import run_link
 
     data = work / f"synth-{people}"
-    synth_seconds = _synth(data, people, seed)
+    synth_seconds = synthesise(data, people, seed)
     out = work / f"link-{people}"
     embedded = open_fresh("embedded", out, None)
     neo4j = open_fresh("neo4j", out, neo4j_uri) if neo4j_uri else None

@@ -26,6 +26,7 @@ from graph.model import (
     mask_number,
     region_chain,
     region_level,
+    region_level_of,
 )
 from graph.paging import MAX_PAGE, check_first, decode_cursor, encode_cursor
 from graph.protocol import GraphStore, Progress
@@ -101,5 +102,6 @@ __all__ = [
     "open_store",
     "region_chain",
     "region_level",
+    "region_level_of",
     "role_rank",
 ]

@@ -12,7 +12,7 @@ from core.errors import InputError
 from graph._cypher_read import enrolments_of_persons
 from graph._cypher_text import check_region, projection, region_filter
 from graph._project import person_props_for, person_view
-from graph.model import FieldGroup, Visibility, region_level
+from graph.model import FieldGroup, Visibility, region_level_of
 from graph.paging import check_first, decode_cursor, encode_cursor
 from graph.views import (
     DuplicateEnrolmentView,
@@ -110,10 +110,7 @@ def targeting(tx: Tx, gen: int, program: str, vis: Visibility, region: str | Non
 
 
 def region_stats(tx: Tx, gen: int, code: str, vis: Visibility) -> RegionStatsView | None:
-    level = region_level(code)
-    if level is None:
-        raise InputError(f"region code {code!r} is not 2, 4, 6 or 10 digits", where="code",
-                         hint="province 2, regency 4, district 6, village 10 digits")
+    level = region_level_of(code)
     if not vis.in_region(code) or tx.run("MATCH (r:Region {gen: $gen, code: $code}) RETURN 1 AS one",
                                          gen=gen, code=code).single() is None:
         return None

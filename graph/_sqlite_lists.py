@@ -10,7 +10,7 @@ from core.errors import InputError
 from graph._project import person_props_for, person_view
 from graph._sqlite_read import enrolments_of_persons
 from graph._sqlite_sql import CURRENT, check_region, region_where, select_list
-from graph.model import FieldGroup, Visibility, region_level
+from graph.model import FieldGroup, Visibility, region_level_of
 from graph.paging import check_first, decode_cursor, encode_cursor
 from graph.views import (
     DuplicateEnrolmentView,
@@ -97,10 +97,7 @@ def targeting(conn: sqlite3.Connection, program: str, vis: Visibility, region: s
 
 
 def region_stats(conn: sqlite3.Connection, code: str, vis: Visibility) -> RegionStatsView | None:
-    level = region_level(code)
-    if level is None:
-        raise InputError(f"region code {code!r} is not 2, 4, 6 or 10 digits", where="code",
-                         hint="province 2, regency 4, district 6, village 10 digits")
+    level = region_level_of(code)
     if not vis.in_region(code) or conn.execute(
             f"SELECT 1 FROM regions WHERE gen = {CURRENT} AND code = ?", (code,)).fetchone() is None:
         return None

@@ -32,6 +32,7 @@ __all__ = [
     "mask_number",
     "region_chain",
     "region_level",
+    "region_level_of",
 ]
 
 
@@ -245,6 +246,15 @@ REGION_LEVELS: dict[int, str] = {2: "province", 4: "regency", 6: "district", 10:
 def region_level(code: str) -> str | None:
     """``province``/``regency``/``district``/``village`` for a code of 2/4/6/10 digits, else None."""
     return REGION_LEVELS.get(len(code)) if code.isdigit() else None
+
+
+def region_level_of(code: str) -> str:
+    """The level of a whole region code, or an InputError naming the lengths that are accepted."""
+    level = region_level(code)
+    if level is None:
+        raise InputError(f"region code {code!r} is not 2, 4, 6 or 10 digits", where="code",
+                         hint="province 2, regency 4, district 6, village 10 digits")
+    return level
 
 
 def region_chain(village_code: str | None) -> list[str]:

@@ -21,8 +21,7 @@ import anyio
 import anyio.to_thread
 from strawberry.types import Info
 
-from core.errors import InputError
-from graph.model import region_level
+from graph.model import region_level, region_level_of
 from graph.protocol import GraphStore
 from resolvers.suppression import Suppressed, suppress_hierarchy
 
@@ -118,9 +117,7 @@ def publish(pattern: Suppressed, code: str) -> RegionStats:
 
 async def region_stats(info: Info, code: str) -> RegionStats | None:
     ctx = info.context
-    if region_level(code) is None:
-        raise InputError(f"region code {code!r} is not 2, 4, 6 or 10 digits", where="code",
-                         hint="province 2, regency 4, district 6, village 10 digits")
+    region_level_of(code)
     if not ctx.visibility.in_region(code):
         return None
     pattern = await ctx.services.stats.get(ctx.store, ctx.config.min_cell, ctx.config.stats_ttl)
