@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-__all__ = ["LoadResult", "run_load"]
+__all__ = ["LoadResult", "connect", "exchange", "json_post", "request_maker", "run_load"]
 
 
 @dataclass(frozen=True)
@@ -30,37 +30,53 @@ class LoadResult:
                 "p99_ms": round(pick(0.99), 2), "mean_ms": round(statistics.fmean(ordered), 2)}
 
 
+async def connect(url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A keep-alive connection to ``url``'s host and port."""
+    parts = urlsplit(url)
+    return await asyncio.open_connection(parts.hostname, parts.port)
+
+
+async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                   request: bytes) -> tuple[bool, bytes]:
+    """Send one request on a keep-alive connection; (status is 200, body) of its answer."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                  if line.lower().startswith(b"content-length:"))
+    return head.startswith(b"HTTP/1.1 200"), await reader.readexactly(length)
+
+
 async def _client(url: str, make: Callable[[], bytes], deadline: float, out: list[float],
                   errors: list[int], check: Callable[[bytes], bool]) -> None:
-    parts = urlsplit(url)
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    reader, writer = await connect(url)
     try:
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            writer.write(make())
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length:"))
-            body = await reader.readexactly(length)
+            ok, body = await exchange(reader, writer, make())
             out.append((time.perf_counter() - start) * 1000)
-            if not head.startswith(b"HTTP/1.1 200") or not check(body):
+            if not ok or not check(body):
                 errors.append(1)
     finally:
         writer.close()
 
 
+def json_post(url: str, headers: dict[str, str], body: dict[str, object]) -> bytes:
+    """The bytes of one HTTP/1.1 keep-alive POST of ``body`` as JSON to ``url``."""
+    parts = urlsplit(url)
+    data = json.dumps(body).encode()
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{extra}Content-Type: application/json"
+            f"\r\nContent-Length: {len(data)}\r\n\r\n").encode() + data
+
+
 def request_maker(url: str, method: str, headers: dict[str, str], bodies: list[dict[str, object]] | None,
                   paths: list[str] | None) -> Callable[[], bytes]:
     """A function returning the next request's bytes, cycling through bodies or paths."""
-    host = urlsplit(url).netloc
-    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    if bodies is not None:
-        encoded = [json.dumps(b).encode() for b in bodies]
-        path = urlsplit(url).path
-        cycle = itertools.cycle([f"{method} {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Content-Type: "
-                                 f"application/json\r\nContent-Length: {len(b)}\r\n\r\n".encode() + b
-                                 for b in encoded])
+    if bodies is not None and method == "POST":
+        cycle = itertools.cycle([json_post(url, headers, b) for b in bodies])
     else:
+        host = urlsplit(url).netloc
+        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         cycle = itertools.cycle([f"{method} {p} HTTP/1.1\r\nHost: {host}\r\n{extra}\r\n".encode()
                                  for p in paths or []])
     return lambda: next(cycle)

@@ -31,10 +31,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import httpx
 from authlib.integrations.httpx_client import OAuth2Client
 
 from auth import close_auth, open_auth
+from bench._load import connect, exchange, json_post
 from bench.api_bench import server
 from bench.store_bench import neo4j_server, open_fresh
 from graph import Visibility, open_store
@@ -100,6 +100,10 @@ def _bodies(samples: dict[str, list[Any]]) -> dict[str, itertools.cycle[dict[str
 
 async def _phase(base: str, token: str, samples: dict[str, list[Any]], clients: int, seconds: float,
                  budget: int) -> dict[str, Any]:
+    """``clients`` keep-alive connections sending the mix back to back until the deadline or budget.
+
+    The client is raw HTTP/1.1 on asyncio streams (``bench._load``), so on 2 shared cores the
+    generator takes as little CPU from the servers as it can; answers are parsed and checked."""
     bodies = _bodies(samples)
     plan = [name for name, share, _ in MIX for _ in range(share)]
     random.Random(clients).shuffle(plan)
@@ -111,38 +115,43 @@ async def _phase(base: str, token: str, samples: dict[str, list[Any]], clients: 
     first_error: dict[str, str] = {}
     issued = itertools.count()
     deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    url = f"{base}/graphql"
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "regional_planning"}
 
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as http:
-        async def client() -> None:
+    async def client() -> None:
+        reader, writer = await connect(url)
+        try:
             while time.perf_counter() < deadline and next(issued) < budget:
                 name = next(order)
-                body = next(bodies[name])
+                request = json_post(url, headers, next(bodies[name]))
                 start = time.perf_counter()
                 try:
-                    resp = await http.post("/graphql", json=body)
-                    answer = resp.json()
-                    ok = (resp.status_code == 200 and not answer.get("errors")
-                          and answer["data"][field[name]] is not None)
-                except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+                    status_ok, raw = await exchange(reader, writer, request)
+                    answer = json.loads(raw)
+                    ok = status_ok and not answer.get("errors") and answer["data"][field[name]] is not None
+                except (OSError, asyncio.IncompleteReadError, ValueError, KeyError, TypeError) as exc:
                     ok, answer = False, {"errors": [repr(exc)]}
+                    writer.close()
+                    reader, writer = await connect(url)
                 lat[name].append((time.perf_counter() - start) * 1000)
                 if not ok:
                     errors[name] += 1
                     first_error.setdefault(name, str(answer.get("errors") or answer)[:300])
                 elif name == "submitProposal":
                     proposals.append(answer["data"]["submitProposal"]["proposalId"])
+        finally:
+            writer.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    cpu = time.process_time()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
     every = [x for xs in lat.values() for x in xs]
     per_query = {n: {"requests": len(xs), "errors": errors[n], **_percentiles(xs)} for n, xs in lat.items()}
     return {"clients": clients, "seconds": round(elapsed, 1), "requests": len(every),
             "errors": sum(errors.values()), "req_per_s": round(len(every) / elapsed, 1),
-            **_percentiles(every), "per_query": per_query, "first_error": first_error,
-            "proposal_ids": proposals}
+            **_percentiles(every), "generator_cpu_share": round((time.process_time() - cpu) / elapsed, 3),
+            "per_query": per_query, "first_error": first_error, "proposal_ids": proposals}
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
