@@ -2,16 +2,15 @@
 the same people and households as DuckDB on the same records, up to id labels.
 
 Spark starts once per module (``local[2]``, 1 GB driver, UI off, loopback only). The
-whole run with the DuckDB-trained model on Spark, and a fresh training on Spark (slow:
-EM is many small Spark jobs), are each compared with the DuckDB run as partitions of
-record keys; every pair's score is compared too.
+whole run with the DuckDB-trained model on Spark must give DuckDB's partitions of record
+keys exactly, and every pair's score; a fresh training on Spark (slow: EM is many small
+Spark jobs) draws its own random u sample, so it must agree almost everywhere.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from hub.cli import app
 from hub.pipeline import LinkResult, run_link_workspace
 from linkage._spark import to_spark_model
 from linkage.canonical import record_key
+from linkage.evaluate import pairwise_metrics
 from tests.linkage._fixtures import load_records, make_people, make_records
 
 pytest.importorskip("pyspark")
@@ -93,19 +93,22 @@ def test_spark_with_the_same_model_gives_the_same_people_and_households(
     assert spark.summary["pairs_kept"] == duck.summary["pairs_kept"]
 
 
-@pytest.mark.slow   # EM on Spark is dozens of small jobs: minutes in local mode on a busy machine
-@pytest.mark.skipif(os.environ.get("DTSEN_SPARK_TRAINING_TEST") != "1",
-                    reason="minutes of Spark EM; set DTSEN_SPARK_TRAINING_TEST=1 to run")
-@pytest.mark.xfail(reason="known gap: Spark's random u sample differs from DuckDB's, so a model trained "
-                          "fresh on Spark can cluster a few records differently (558 vs 555 pairs kept)")
-def test_spark_training_gives_the_same_people_and_households(
+@pytest.mark.slow   # EM on Spark is dozens of small jobs: about 1.5 min in local mode
+def test_spark_training_finds_the_same_people_and_households(
         duckdb_run: tuple[LinkResult, dict[str, tuple[str, str]]], spark_engine: Any, tmp_path: Path) -> None:
+    """A model trained fresh on Spark draws its own random u sample, so a record near the
+    threshold may cluster differently; the people and households must still agree with
+    DuckDB's almost everywhere, and be as right against the truth."""
     duck, duck_links = duckdb_run
     spark, spark_links = _link(tmp_path / "spark", spark_engine)
     assert set(spark_links) == set(duck_links) == set(TRUTH)          # no record lost
-    assert _partition(spark_links, 0) == _partition(duck_links, 0)     # people
-    assert _partition(spark_links, 1) == _partition(duck_links, 1)     # households
-    assert spark.summary["pairs_kept"] == duck.summary["pairs_kept"]
+    for which in (0, 1):                                              # people, households
+        agreement = pairwise_metrics({k: v[which] for k, v in spark_links.items()},
+                                     {k: v[which] for k, v in duck_links.items()})
+        assert agreement.f1 >= 0.99, (which, agreement)
+    spark_people = pairwise_metrics({k: v[0] for k, v in spark_links.items()}, TRUTH)
+    duck_people = pairwise_metrics({k: v[0] for k, v in duck_links.items()}, TRUTH)
+    assert spark_people.f1 >= duck_people.f1 - 0.01, (spark_people, duck_people)
     # The saved model stays in DuckDB's dialect, so --model reuse and real-time matching read it.
     assert spark.model["sql_dialect"] == "duckdb"
     assert spark.model["probability_two_random_records_match"] == pytest.approx(
