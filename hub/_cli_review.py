@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +26,8 @@ from core.errors import HubError
 from graph import ConstraintKind
 from hub._store import open_settings_store
 from hub.settings import load_settings
+
+T = TypeVar("T")
 
 __all__ = ["register"]
 
@@ -74,9 +78,24 @@ def export_labels(out_path: Path = typer.Option(..., "--out", help="CSV to write
     out.print(f"wrote {n} labels ({positives} match, {n - positives} not a match) to {out_path}")
 
 
-def _workspace(data_dir: Path | None) -> tuple[Path, Path]:
+def _from_labels(labels_path: Path, model: Path | None, data_dir: Path | None,
+                 work: Callable[[Any, Path, list[Any]], T]) -> tuple[list[Any], T]:
+    """Read the labels, open the workspace and run ``work(con, model, labels)`` on them;
+    every failure on the way becomes one clear CLI error."""
+    import duckdb
+
+    from linkage.labels import read_labels
+
     settings = load_settings(data_dir=data_dir)
-    return settings.workspace_path, settings.data_dir / "model.json"
+    try:
+        labels = read_labels(labels_path)
+        con = duckdb.connect(str(settings.workspace_path))
+        try:
+            return labels, work(con, model or settings.data_dir / "model.json", labels)
+        finally:
+            con.close()
+    except (HubError, OSError, duckdb.Error) as exc:
+        raise _fail(exc) from exc
 
 
 @review_app.command("accuracy")
@@ -85,20 +104,9 @@ def accuracy(labels_path: Path = typer.Argument(..., help="labels.csv from `revi
              data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP),
              as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON.")) -> None:
     """Precision and recall at each match-weight threshold, estimated from the labels."""
-    import duckdb
+    from linkage.labels import accuracy_from_labels
 
-    from linkage.labels import accuracy_from_labels, read_labels
-
-    workspace, default_model = _workspace(data_dir)
-    try:
-        labels = read_labels(labels_path)
-        con = duckdb.connect(str(workspace))
-        try:
-            rows = accuracy_from_labels(con, model or default_model, labels)
-        finally:
-            con.close()
-    except (HubError, OSError, duckdb.Error) as exc:
-        raise _fail(exc) from exc
+    labels, rows = _from_labels(labels_path, model, data_dir, accuracy_from_labels)
     if as_json:
         out.print_json(json.dumps(rows))
         return
@@ -118,20 +126,12 @@ def retrain(labels_path: Path = typer.Argument(..., help="labels.csv from `revie
             model: Path | None = typer.Option(None, "--model", help="Default: DATA_DIR/model.json."),
             data_dir: Path | None = typer.Option(None, "--data-dir", help=_DATA_HELP)) -> None:
     """Re-estimate m-probabilities from the must-link labels; use it with `link --model`."""
-    import duckdb
+    from linkage.labels import retrain_m_from_labels
 
-    from linkage.labels import read_labels, retrain_m_from_labels
-
-    workspace, default_model = _workspace(data_dir)
+    labels, trained = _from_labels(labels_path, model, data_dir, retrain_m_from_labels)
     try:
-        labels = read_labels(labels_path)
-        con = duckdb.connect(str(workspace))
-        try:
-            trained = retrain_m_from_labels(con, model or default_model, labels)
-        finally:
-            con.close()
         out_path.write_text(json.dumps(trained, indent=2, sort_keys=True), encoding="utf-8")
-    except (HubError, OSError, duckdb.Error) as exc:
+    except OSError as exc:
         raise _fail(exc) from exc
     out.print(f"wrote {out_path}: m-probabilities from {sum(lb.label == 1.0 for lb in labels)} must-link "
               f"labels; run `dtsen-hub link SOURCES --model {out_path}` to use it")
