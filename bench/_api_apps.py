@@ -12,8 +12,10 @@ Store and data directory come from ``DTSEN_STORE`` / ``DTSEN_DATA_DIR``.
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,6 +27,7 @@ from auth import Access, load_policy
 from graph.embedded_store import EmbeddedStore
 from hub._graphql import services_for
 from hub._store import open_settings_store
+from hub._workers import serve_workers
 from hub.app import create_app
 from hub.settings import load_settings
 from resolvers.access_map import visibility_for
@@ -91,3 +94,19 @@ def bare_app() -> Starlette:
         return JSONResponse({"data": {"personByNik": data}})
 
     return Starlette(routes=[Route("/person", person)])
+
+
+def main() -> None:
+    """Serve one of the apps with ``hub._workers.serve_workers``, as ``dtsen-hub serve`` does."""
+    parser = argparse.ArgumentParser(description="serve one api_bench app")
+    parser.add_argument("factory", choices=__all__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    config = uvicorn.Config(f"bench._api_apps:{args.factory}", factory=True, host="127.0.0.1", port=args.port,
+                            log_level="warning", access_log=False)
+    serve_workers(config, args.workers)
+
+
+if __name__ == "__main__":
+    main()

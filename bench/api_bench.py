@@ -75,9 +75,9 @@ def server(factory: str, data: Path, store: str, workers: int):  # type: ignore[
     port = free_port()
     env = {**os.environ, "DTSEN_DATA_DIR": str(data), "DTSEN_STORE": store, "DTSEN_GRAPHQL_RATE": "0",
            "DTSEN_ISSUER": f"http://127.0.0.1:{port}", "DTSEN_REQUIRE_PURPOSE": "false"}
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", f"bench._api_apps:{factory}", "--factory",
-                                "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-                                "--no-access-log"], env=env, cwd=ROOT)
+    # Served as `dtsen-hub serve` serves: one SO_REUSEPORT socket per worker (hub._workers).
+    process = subprocess.Popen([sys.executable, "-m", "bench._api_apps", factory, "--port", str(port),
+                                "--workers", str(workers)], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

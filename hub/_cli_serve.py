@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 
 from core.errors import InputError
 from graph import GraphStore, Visibility
+from hub._workers import serve_workers
 from hub.app import create_app
 from hub.demo_clients import create_demo_clients
 from hub.settings import Settings, load_settings
@@ -53,8 +54,10 @@ def serve(store: str | None = typer.Option(None, "--store", help="A path (embedd
             os.environ[key] = value
     err.print(f"[bold]DTSEN Hub[/] on {settings.issuer_url}  GraphQL: {settings.issuer_url}/graphql  "
               f"store: {settings.store_location}  workers: {workers}")
-    uvicorn.run("hub._cli_serve:app_from_environment", factory=True, host=settings.host, port=settings.port,
-                workers=workers, log_level="warning", access_log=False)
+    # One SO_REUSEPORT socket per worker, so connections opened together reach every worker.
+    config = uvicorn.Config("hub._cli_serve:app_from_environment", factory=True, host=settings.host,
+                            port=settings.port, log_level="warning", access_log=False)
+    serve_workers(config, workers)
 
 
 def announce_demo(settings: Settings, store: GraphStore) -> None:

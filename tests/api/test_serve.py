@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,3 +67,44 @@ def test_serve_answers_graphql_with_tokens_from_its_own_token_endpoint(served: t
                                                   'program { name } } } me { clientId } }'))
             assert data["person"]["fullName"] == "WARGA 1 1" and data["me"]["clientId"] == client_id
     assert "graphiql" in httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}).text.lower()
+
+
+def test_workers_share_connections_opened_together() -> None:
+    """Keep-alive connections opened at once reach every worker, not whichever woke first.
+
+    With uvicorn's one shared socket, 50 connections opened together went 50/0 to one of two
+    workers in some runs; ``hub._workers`` gives each worker its own SO_REUSEPORT socket.
+    """
+    if not sys.platform.startswith("linux"):
+        pytest.skip("SO_REUSEPORT balancing is Linux's")
+    port = free_port()
+    code = ("import uvicorn; from hub._workers import serve_workers; serve_workers(uvicorn.Config("
+            f"'tests.api._pid_app:pid_app', host='127.0.0.1', port={port}, log_level='warning'), 2)")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2])
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("serve_workers did not start") from None
+                time.sleep(0.2)
+        time.sleep(1.0)      # the second worker may still be starting; its connections would wait for it
+        pids: list[str] = []
+        sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+        try:
+            for sock in sockets:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            for sock in sockets:
+                pids.append(sock.recv(4096).split(b"\r\n\r\n", 1)[1].decode())
+        finally:
+            for sock in sockets:
+                sock.close()
+        counts = sorted(Counter(pids).values())
+        # 40 connections hashed over 2 sockets: fewer than 6 on one side has odds below 1e-6
+        assert len(counts) == 2 and counts[0] >= 6, counts
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
