@@ -32,6 +32,7 @@ from linkage.engines import Engine
 from linkage.households import assign_households
 from linkage.people import DEFAULT_REVIEW_FLOOR, DEFAULT_THRESHOLD, link_people
 from linkage.realtime import write_snapshot
+from linkage.scratch import scratch
 from linkage.stable_ids import assign_ids
 from linkage.verification import summarise, verify
 
@@ -89,12 +90,13 @@ def run_link_workspace(con: duckdb.DuckDBPyConnection, data_dir: Path, store: Gr
     must, cannot = [], []
     for c in store.constraints():
         (must if c.kind is ConstraintKind.MUST_LINK else cannot).append((c.left_key, c.right_key))
-    people = link_people(con, threshold=threshold, review_floor=review_floor, model=model,
-                         must_link=must, cannot_link=cannot, seed=seed, u_max_pairs=u_max_pairs,
-                         count_blocking=count_blocking, stage=clock.start, engine=engine)
-    _save_model(data_dir, run_id, people.model)
-    clock.start("households")
-    assign_households(con)
+    with scratch(con):   # Splink and the clustering in memory; only their results reach the workspace
+        people = link_people(con, threshold=threshold, review_floor=review_floor, model=model,
+                             must_link=must, cannot_link=cannot, seed=seed, u_max_pairs=u_max_pairs,
+                             count_blocking=count_blocking, stage=clock.start, engine=engine)
+        _save_model(data_dir, run_id, people.model)
+        clock.start("households")
+        assign_households(con)
     clock.start("ids")
     previous = [(record_key(ds, sid), pid, hid) for ds, sid, pid, hid in store.export_links()]
     person_members = {c[0]: c for c in people.clustering.clusters}
