@@ -76,10 +76,10 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
         linker = train(con, seed=seed, max_pairs=u_max_pairs) if model is None else load_linker(con, model)
     spec = model_dict(linker)
     blocking: list[dict[str, Any]] = []
-    if count_blocking:
-        # The exact count is a second blocking join without the comparisons (1.4 s for 600k
-        # pairs at 18k records); past EXACT_COUNT_UP_TO records Splink estimates it from a
-        # deterministic 20% sample of each side (4% of the join).
+    if count_blocking and engine is not None:
+        # Spark blocks elsewhere, so DuckDB counts here: a second blocking join without the
+        # comparisons (1.4 s for 600k pairs at 18k records); past EXACT_COUNT_UP_TO records
+        # Splink estimates it from a deterministic 20% sample of each side (4% of the join).
         proportion = 1.0 if n_records <= EXACT_COUNT_UP_TO else 0.2
         for rec in linker.blocking_analysis.count_comparisons_from_blocking_rules(
                 record_sample_proportion=proportion):
@@ -94,7 +94,13 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
         scored = keep_scored(con, table, spec)
         con.execute(f"DROP TABLE IF EXISTS {table}")
     else:
+        # The blocked pairs predict scores, computed first (Splink caches them for predict) so
+        # the comparisons per rule are counted exactly, at any size, without a second join.
+        blocked = linker.inference.compute_blocked_pairs_for_predict()
+        if count_blocking:
+            blocking = _count_blocked(con, blocked.physical_name, spec)
         splink_scored = predict(linker, floor=floor)
+        blocked.drop_table_from_database_and_remove_from_cache()
         scored = keep_scored(con, splink_scored.physical_name, spec)
         splink_scored.drop_table_from_database_and_remove_from_cache()
     _stage("cluster")
@@ -108,3 +114,19 @@ def link_people(con: duckdb.DuckDBPyConnection, *, threshold: float = DEFAULT_TH
                "splits": dict(result.splits), "review_items": len(result.review),
                **cluster_table_metrics(con, scored, threshold)}
     return PeopleResult(spec, scored, result, blocking, summary)
+
+
+def _count_blocked(con: duckdb.DuckDBPyConnection, blocked: str,
+                   spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Comparisons per blocking rule from Splink's blocked pairs: its ``match_key`` is the index
+    of the first rule that generated the pair, so the counts are the marginal ones
+    ``count_comparisons_from_blocking_rules`` reports."""
+    counts = {str(k): int(n) for k, n in
+              con.execute(f"SELECT match_key, count(*) FROM {blocked} GROUP BY match_key").fetchall()}
+    out: list[dict[str, Any]] = []
+    cumulative = 0
+    for i, rule in enumerate(spec["blocking_rules_to_generate_predictions"]):
+        cumulative += counts.get(str(i), 0)
+        out.append({"rule": rule["blocking_rule"], "comparisons": counts.get(str(i), 0),
+                    "cumulative": cumulative, "estimate": False})
+    return out
