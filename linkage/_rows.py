@@ -15,6 +15,10 @@ __all__ = ["MAX_CELL", "RowBuilder"]
 #: A mapped cell longer than this is not a value but a broken export (a whole file in one cell...).
 MAX_CELL = 1000
 
+#: ``json.dumps(obj, ensure_ascii=False)``, with the encoder built once: ``dumps`` builds a new
+#: one on every call that passes an option, twice per record (1.5 s of 8 s of intake at 100k).
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def _text(value: object) -> str:
     if value is None:
@@ -66,8 +70,7 @@ class RowBuilder:
         if std["nik"] is None and std["full_name"] is None:
             return self._quarantine(raw, QuarantineReason.NO_NAME_NO_NIK,
                                     "neither a 16-digit NIK nor a name", sid)
-        attributes = json.dumps({a: (_text(values.get(c)).strip() or None) for a, c in ds.attributes.items()},
-                                ensure_ascii=False)
-        original = json.dumps({f: _text(v) for f, v in fields.items()}, ensure_ascii=False)
+        attributes = _to_json({a: (_text(values.get(c)).strip() or None) for a, c in ds.attributes.items()})
+        original = _to_json({f: _text(v) for f, v in fields.items()})
         return True, (record_key(ds.name, sid), ds.name, sid, raw.number, ds.agency, ds.program, ds.reference,
                       *std.values(), attributes, original, [f.value for f in flags])
