@@ -113,9 +113,15 @@ def guard_people(con: duckdb.DuckDBPyConnection, clustering: Clustering, pairs: 
     consistent: Consistent = {key: (nik, ds, bool(ref)) for _c, key, nik, ds, ref in rows}
     suspect = {c for c, *_ in rows}
     members: dict[str, list[str]] = defaultdict(list)
-    for key, cid in con.execute("SELECT record_key, cluster_id FROM person_clusters").fetchall():
-        if cid in suspect:
+    # Only the suspect clusters' records leave DuckDB (not one row per record: 1M at 1M records).
+    con.register("_guard_suspect", pa.table({"c": pa.array(sorted(suspect), pa.string())}))
+    try:
+        for key, cid in con.execute("SELECT record_key, cluster_id FROM person_clusters "
+                                    "SEMI JOIN _guard_suspect g ON g.c = cluster_id "
+                                    "ORDER BY record_key").fetchall():
             members[cid].append(key)
+    finally:
+        con.unregister("_guard_suspect")
     where = {k: c for c, keys in members.items() for k in keys}
     edges: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     for left, right, weight in _links(con, pairs, threshold, sorted(where)):
