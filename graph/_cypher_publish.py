@@ -6,15 +6,19 @@ first (so a crash leaves a trace), writes each kind in batches, each an
 transient errors on a rolled-back transaction, and the ``(gen, key)`` constraint
 refuses a duplicate), then moves the single ``(:Current)`` pointer in one
 transaction. Readers pin the generation the pointer names, so they see the old
-run or the new one, never a mix. Generations that are not current (the retired one, or one a killed
-publish left behind) are deleted in batches before and after.
+run or the new one, never a mix. Each node CREATE returns the new nodes' element ids,
+kept in memory only while a later kind needs them as relationship ends (households for
+persons, persons for records, matched records for matches): see ``graph._cypher_writes``.
+Generations that are not current (the retired one, or one a killed publish left behind)
+are deleted in batches before and after.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
@@ -22,7 +26,7 @@ from neo4j.exceptions import ConstraintError
 
 from core.errors import ConflictError
 from graph._cypher_schema import RUN_LABELS
-from graph._cypher_writes import CYPHER, MERGE_CYPHER, PROPS, node_properties
+from graph._cypher_writes import CYPHER, LINKS, MERGE_CYPHER, PROPS, node_properties
 from graph._flatten import (
     household_props,
     match_props,
@@ -36,26 +40,35 @@ from graph._validate import check_publication
 from graph.model import Publication
 from graph.protocol import Progress
 
-__all__ = ["CYPHER", "MERGE_CYPHER", "drop_stale", "publish", "run_batch"]
+__all__ = ["drop_stale", "publish", "run_batch"]
 
 _BATCH = 20_000
 _DELETE_BATCH = 10_000
 
 
-def run_batch(tx: ManagedTransaction, kind: str, rows: list[dict[str, Any]], gen: int, *,
-              fresh: bool = False) -> None:
-    """Every statement of ``kind`` over ``rows``, in the caller's transaction.
+def run_batch(tx: ManagedTransaction, kind: str, rows: list[dict[str, Any]], gen: int) -> None:
+    """Every MERGE statement of ``kind`` over ``rows``, in the caller's transaction: the rows
+    go into a generation that already holds nodes (an attached record)."""
+    for statement in MERGE_CYPHER[kind]:
+        tx.run(statement, rows=rows, gen=gen).consume()
 
-    ``fresh`` says the rows go into a generation being published (CREATE); without it they
-    are merged into nodes that may exist (MERGE).
-    """
-    if not fresh:
-        for statement in MERGE_CYPHER[kind]:
-            tx.run(statement, rows=rows, gen=gen).consume()
-        return
-    props = node_properties(rows)
-    for statement in CYPHER[kind]:
-        tx.run(statement.replace(PROPS, props), rows=rows, gen=gen).consume()
+
+def _create(tx: ManagedTransaction, kind: str, rows: list[dict[str, Any]], gen: int) -> list[tuple[str, str]]:
+    """One fresh-generation batch: ``(key, element id)`` per new node, none for a links kind.
+
+    Every row must come out once (a node kind) or be counted once (a links kind): a
+    relationship end that was not found would otherwise drop its row without a word."""
+    if kind in LINKS:
+        made = tx.run(LINKS[kind], rows=rows, gen=gen).single()
+        found = int(made["created"]) if made is not None else 0
+        out: list[tuple[str, str]] = []
+    else:
+        result = tx.run(CYPHER[kind].replace(PROPS, node_properties(rows)), rows=rows, gen=gen)
+        out = [(r["key"], r["id"]) for r in result]
+        found = len(out)
+    if found != len(rows):
+        raise RuntimeError(f"publish {kind}: {len(rows)} rows wrote {found}; a relationship end is missing")
+    return out
 
 
 def _now() -> str:
@@ -89,28 +102,32 @@ def _match_rows(pub: Publication, run_id: str) -> list[dict[str, Any]]:
     return [match_props(m, run_id) for m in pairs.values()]
 
 
-def _write(driver: Driver, database: str, kind: str, rows: list[dict[str, Any]], gen: int) -> None:
+def _write(driver: Driver, database: str, kind: str, rows: list[dict[str, Any]], gen: int,
+           ) -> list[tuple[str, str]]:
     with driver.session(database=database) as session:
-        session.execute_write(run_batch, kind, rows, gen, fresh=True)
+        return session.execute_write(_create, kind, rows, gen)
 
 
 def _batches(driver: Driver, database: str, kind: str, rows: Iterable[dict[str, Any]], total: int, gen: int,
-             progress: Progress | None) -> None:
+             progress: Progress | None, keep: Container[str] | None = None) -> dict[str, str]:
+    """Write ``rows`` a batch per transaction; the element ids of the nodes whose key is in
+    ``keep`` (all of them when ``keep`` is None) come back as key -> id."""
+    ids: dict[str, str] = {}
     batch: list[dict[str, Any]] = []
     done = 0
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            _write(driver, database, kind, batch, gen)
-            done += len(batch)
-            batch = []
-            if progress is not None:
-                progress(kind, done, total)
-    if batch:
-        _write(driver, database, kind, batch, gen)
+    for row in chain(rows, [None]):
+        if row is not None:
+            batch.append(row)
+            if len(batch) < _BATCH:
+                continue
+        if not batch:
+            break
+        ids.update((k, i) for k, i in _write(driver, database, kind, batch, gen) if keep is None or k in keep)
         done += len(batch)
+        batch = []
         if progress is not None:
             progress(kind, done, total)
+    return ids
 
 
 def drop_stale(driver: Driver, database: str) -> None:
@@ -181,21 +198,35 @@ def publish(driver: Driver, database: str, pub: Publication, progress: Progress 
             row["programs"] = sorted(item.programs)   # a list property: `$program IN i.programs`
             yield _compact(row)
 
-    steps: list[tuple[str, Iterable[dict[str, Any]], int]] = [
-        ("datasets", (_compact({"name": d.name, "agency": d.agency, "program": d.program,
-                                "reference": d.reference, "records": counts[d.name]})
-                      for d in pub.datasets), len(pub.datasets)),
-        ("programs", ({"name": p} for p in programs_of(pub)), 0),
-        ("regions", map(_compact, regions_of(codes)), 0),
-        ("households", (_compact(household_props(h)) for h in pub.households), len(pub.households)),
-        ("persons", (_compact(person_props(p)) for p in pub.persons), len(pub.persons)),
-        ("records", _record_rows(pub, agency), len(pub.records)),
-        ("matches", _match_rows(pub, run_id), len(pub.matches)),
-        ("review_items", review_rows(), len(pub.review_items)),
-    ]
-    for kind, rows, total in steps:
-        _batches(driver, database, kind, rows, total, gen, progress)
+    def write(kind: str, rows: Iterable[dict[str, Any]], total: int = 0,
+              keep: Container[str] | None = None) -> dict[str, str]:
+        return _batches(driver, database, kind, rows, total, gen, progress, keep)
+
+    datasets = write("datasets", (_compact({"name": d.name, "agency": d.agency, "program": d.program,
+                                            "reference": d.reference, "records": counts[d.name]})
+                                  for d in pub.datasets), len(pub.datasets))
+    programs = write("programs", ({"name": p} for p in programs_of(pub)))
+    regions = regions_of(codes)
+    region_ids = write("regions", map(_compact, regions))
+    write("part_of", ({"from_region": region_ids[r["code"]], "to_region": region_ids[r["parent"]]}
+                      for r in regions if r["parent"] is not None))
+    households = write("households", ({**_compact(household_props(h)),
+                                       "to_region": region_ids.get(h.village_code)}
+                                      for h in pub.households), len(pub.households))
+    persons = write("persons", ({**_compact(person_props(p)), "to_household": households.get(p.household_id)}
+                                for p in pub.persons), len(pub.persons))
+    del households
+    match_rows = _match_rows(pub, run_id)
+    matched = {k for m in match_rows for k in (m["left_key"], m["right_key"])}
+    records = write("records", ({**row, "to_person": persons.get(row["person_id"]),
+                                 "to_dataset": datasets[row["dataset"]],
+                                 "to_program": programs[row["program"]] if row["enrol"] else None}
+                                for row in _record_rows(pub, agency)), len(pub.records), keep=matched)
+    del persons
+    write("matches", ({**m, "from_record": records[m["left_key"]], "to_record": records[m["right_key"]]}
+                      for m in match_rows), len(pub.matches))
+    del records
+    write("review_items", review_rows(), len(pub.review_items))
     with driver.session(database=database) as session:
         session.execute_write(_switch, pub, gen)
     drop_stale(driver, database)
-

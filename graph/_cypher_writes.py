@@ -2,8 +2,13 @@
 
 Two forms of the same writes. :data:`CYPHER` fills a fresh generation during a
 publish and only CREATEs; :data:`MERGE_CYPHER` writes into a generation that
-already holds nodes (one attached record) and MERGEs. Every relationship write
-finds its two ends through the ``(gen, key)`` uniqueness index, named by a hint.
+already holds nodes (one attached record) and MERGEs.
+
+A fresh generation's relationships find their ends by the ``elementId`` the end's own
+CREATE returned, not by its ``(gen, key)``: an element-id lookup is a ``NodeByElementIdSeek``
+whatever the planner's statistics say, where the ``(gen, key)`` lookup, even hinted, was
+sometimes planned as a range scan of the composite index by ``gen`` alone (one ``gen`` value
+covers the whole generation): the MATCHES step then took 300-700 s instead of 5.
 """
 
 from __future__ import annotations
@@ -12,43 +17,32 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["CONTROL", "CYPHER", "MERGE_CYPHER", "PROPS", "node_properties"]
+__all__ = ["CONTROL", "CYPHER", "KEYS", "LINKS", "MERGE_CYPHER", "PROPS", "node_properties"]
 
 
-def _link(a: tuple[str, str, str, str], b: tuple[str, str, str, str], tail: str,
-          where: str | None = None) -> str:
-    """An UNWIND that finds both ends of a relationship by ``(gen, key)``, index hinted, then ``tail``.
+def _end(var: str, label: str, field: str, *, optional: bool = False) -> str:
+    """Bind ``var`` to the ``label`` node whose element id is ``row.field`` (one seek, never a scan).
 
-    ``a`` and ``b`` are ``(variable, label, key property, row field)``. The hints pin the
-    composite uniqueness index: left to itself the planner picked the ``gen`` index, whose
-    one value covers the whole generation, and each lookup became a scan.
-    """
-    parts = ["UNWIND $rows AS row"]
-    if where is not None:
-        parts.append(f"WITH row WHERE {where}")
-    for var, label, key, field in (a, b):
-        parts.append(f"MATCH ({var}:{label} {{gen: $gen, {key}: row.{field}}}) "
-                     f"USING INDEX {var}:{label}(gen, {key})")
-    parts.append(tail)
-    return " ".join(parts)
+    The label keeps the lookup apart from the node the statement CREATEs, so the planner
+    needs no Eager pass between them (checked with EXPLAIN)."""
+    return (f"{'OPTIONAL ' if optional else ''}MATCH ({var}:{label}) "
+            f"WHERE elementId({var}) = row.{field} ")
 
 
-_REC = ("r", "Record", "record_key", "record_key")
-_PER = ("p", "Person", "person_id", "person_id")
-
-def _seek(var: str, label: str, key: str, field: str, *, optional: bool = False) -> str:
-    """A ``(gen, key)`` lookup of ``row.field``, pinned to the uniqueness index (see :func:`_link`)."""
-    return (f"{'OPTIONAL ' if optional else ''}MATCH ({var}:{label} {{gen: $gen, {key}: row.{field}}}) "
-            f"USING INDEX {var}:{label}(gen, {key}) ")
+def _if(var: str, create: str) -> str:
+    """``create`` for the rows whose OPTIONAL MATCH found ``var``, keeping every row."""
+    return f"FOREACH (_ IN CASE WHEN {var} IS NULL THEN [] ELSE [1] END | CREATE {create}) "
 
 
 #: Where a fresh-generation statement lists the new node's properties; :func:`node_properties`
 #: fills it in per batch. Explicit properties, unlike ``SET n += row``, tell the planner which
-#: properties the statement writes, so a CREATE next to index lookups needs no Eager pass
+#: properties the statement writes, so a CREATE next to the lookups needs no Eager pass
 #: (which would hold the whole batch in memory between the two).
 PROPS = "/*props*/"
-#: Row fields that steer a statement and are not properties.
-CONTROL = frozenset({"enrol"})
+#: Row fields that steer a statement and are not properties: ``enrol`` (see
+#: ``graph._cypher_publish``) and the element ids of relationship ends (``to_*``, ``from_*``).
+CONTROL = frozenset({"enrol", "to_region", "to_household", "to_person", "to_dataset", "to_program",
+                     "from_record", "to_record", "from_region"})
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -61,53 +55,64 @@ def node_properties(rows: Iterable[dict[str, Any]]) -> str:
     return "".join(f", {k}: row.{k}" for k in keys)
 
 
-#: The UNWIND statements that write one batch of each kind into a fresh generation, in
-#: order, in one transaction. Nodes are CREATEd, not MERGEd: every publish writes a
-#: generation nobody else writes to (the publish lock serialises publishers, and a
-#: half-written generation a crash left is deleted before the next one starts), a managed
-#: transaction retried after a transient error starts from a rolled-back state, and keys are
-#: unique within a publication (``check_publication``), so MERGE's lookup found nothing and
-#: only cost time; the ``(gen, key)`` constraint still refuses a duplicate.
+#: Node kind -> the row field that is its key within a generation.
+KEYS: dict[str, str] = {"datasets": "name", "programs": "name", "regions": "code",
+                        "households": "household_id", "persons": "person_id", "records": "record_key",
+                        "review_items": "item_id"}
+
+
+def _node(label: str, kind: str, links: str = "", lookups: str = "") -> str:
+    """The key comes back read from the new node: ``RETURN row.key`` made the planner put an
+    Eager pass after the CREATE (EXPLAIN), holding the whole batch."""
+    return (f"UNWIND $rows AS row {lookups}CREATE (n:{label} {{gen: $gen{PROPS}}}) {links}"
+            f"RETURN n.{KEYS[kind]} AS key, elementId(n) AS id")
+
+
+#: The UNWIND statement that writes one batch of each node kind into a fresh generation,
+#: returning ``key, id`` (the new node's element id) per row, in input order. Nodes are
+#: CREATEd, not MERGEd: every publish writes a generation nobody else writes to (the
+#: publish lock serialises publishers, and a half-written generation a crash left is
+#: deleted before the next one starts), a managed transaction retried after a transient
+#: error starts from a rolled-back state, and keys are unique within a publication
+#: (``check_publication``), so MERGE's lookup found nothing and only cost time; the
+#: ``(gen, key)`` constraint still refuses a duplicate.
 #:
-#: A node and the relationships that hang off it one per row are written by one statement:
-#: the new node is already bound, so only the other end is looked up (one index seek per
-#: relationship instead of two, and one pass over the batch instead of up to four). The
-#: other ends carry labels the statement does not create. Relationships whose rows may
-#: repeat are de-duplicated before they get here (``graph._cypher_publish``): a record row's
-#: ``enrol`` is true on the first record of each (person, program, dataset) only, and
-#: ``matches`` holds one row per (left, right) pair.
-CYPHER: dict[str, tuple[str, ...]] = {
-    "datasets": (f"UNWIND $rows AS row CREATE (n:Dataset {{gen: $gen{PROPS}}})",),
-    "programs": (f"UNWIND $rows AS row CREATE (n:Program {{gen: $gen{PROPS}}})",),
-    "regions": (   # parents are earlier rows of the same batch: a second statement links them
-        f"UNWIND $rows AS row CREATE (n:Region {{gen: $gen{PROPS}}})",
-        _link(("n", "Region", "code", "code"), ("up", "Region", "code", "parent"),
-              "CREATE (n)-[:PART_OF]->(up)", where="row.parent IS NOT NULL")),
-    "households": (
-        "UNWIND $rows AS row " + _seek("v", "Region", "code", "village_code", optional=True)
-        + f"CREATE (h:Household {{gen: $gen{PROPS}}}) "
-        "WITH h, v WHERE v IS NOT NULL CREATE (h)-[:IN]->(v)",),
-    "persons": (
-        "UNWIND $rows AS row " + _seek("h", "Household", "household_id", "household_id", optional=True)
-        + f"CREATE (p:Person {{gen: $gen{PROPS}}}) "
-        "WITH p, h, row WHERE h IS NOT NULL CREATE (p)-[:MEMBER_OF {role: row.role}]->(h)",),
-    "records": (
-        "UNWIND $rows AS row " + _seek("p", "Person", "person_id", "person_id")
-        + _seek("d", "Dataset", "name", "dataset")
-        + f"CREATE (r:Record {{gen: $gen{PROPS}}}) CREATE (r)-[:OF]->(p), (r)-[:FROM]->(d) "
-        "WITH p, row WHERE row.enrol " + _seek("g", "Program", "name", "program")
-        + "CREATE (p)-[:ENROLLED_IN {dataset: row.dataset}]->(g)",),
-    "matches": (
-        _link(("a", "Record", "record_key", "left_key"), ("b", "Record", "record_key", "right_key"),
-              "CREATE (a)-[:MATCHES {probability: row.probability, match_weight: row.match_weight, "
-              "weights: row.weights, levels: row.levels, run_id: row.run_id}]->(b)"),),
-    "review_items": (f"UNWIND $rows AS row CREATE (n:ReviewItem {{gen: $gen{PROPS}}})",),
+#: A node and the relationships that hang off it one per row are written by one statement
+#: (household+IN, person+MEMBER_OF, record+OF+FROM+ENROLLED_IN), the other end found by
+#: the element id in ``row.to_*``. Relationships whose rows may repeat are de-duplicated
+#: before they get here (``graph._cypher_publish``): a record row carries ``to_program``
+#: on the first record of each (person, program, dataset) only, and ``matches`` holds one
+#: row per (left, right) pair.
+CYPHER: dict[str, str] = {
+    "datasets": _node("Dataset", "datasets"),
+    "programs": _node("Program", "programs"),
+    "regions": _node("Region", "regions"),
+    "households": _node("Household", "households", _if("v", "(n)-[:IN]->(v)"),
+                        _end("v", "Region", "to_region", optional=True)),
+    "persons": _node("Person", "persons", _if("h", "(n)-[:MEMBER_OF {role: row.role}]->(h)"),
+                     _end("h", "Household", "to_household", optional=True)),
+    "records": _node("Record", "records",
+                     "CREATE (n)-[:OF]->(p), (n)-[:FROM]->(d) "
+                     + _if("g", "(p)-[:ENROLLED_IN {dataset: row.dataset}]->(g)"),
+                     _end("p", "Person", "to_person") + _end("d", "Dataset", "to_dataset")
+                     + _end("g", "Program", "to_program", optional=True)),
+    "review_items": _node("ReviewItem", "review_items"),
+}
+
+#: Relationship-only statements over ends already written, returning ``count(*) AS created``.
+LINKS: dict[str, str] = {
+    "part_of": "UNWIND $rows AS row " + _end("n", "Region", "from_region") + _end("up", "Region", "to_region")
+               + "CREATE (n)-[:PART_OF]->(up) RETURN count(*) AS created",
+    "matches": "UNWIND $rows AS row " + _end("a", "Record", "from_record") + _end("b", "Record", "to_record")
+               + "CREATE (a)-[:MATCHES {probability: row.probability, match_weight: row.match_weight, "
+               "weights: row.weights, levels: row.levels, run_id: row.run_id}]->(b) "
+               "RETURN count(*) AS created",
 }
 
 
 #: The MERGE form of :data:`CYPHER`, for writes into a generation that already holds
 #: nodes (attaching one record to the current run): a row whose node exists updates it.
-#: Every lookup names the ``(gen, key)`` index (see :func:`_link`).
+#: Every lookup names the ``(gen, key)`` index: unhinted, the planner picked the ``gen`` index.
 MERGE_CYPHER: dict[str, tuple[str, ...]] = {
     "datasets": ("UNWIND $rows AS row MERGE (n:Dataset {gen: $gen, name: row.name}) SET n += row",),
     "programs": ("UNWIND $rows AS row MERGE (n:Program {gen: $gen, name: row.name})",),

@@ -156,8 +156,12 @@ class Neo4jStore:
             publish(self._driver, self.database, pub, progress)
 
     def drop_stale(self) -> None:
-        """Delete generations a killed publish left behind (``publish`` also does this first)."""
-        drop_stale(self._driver, self.database)
+        """Delete generations a killed publish left behind (``publish`` also does this first).
+
+        Under the publish lock: a running publish's generation is not current yet, so
+        without it this would delete the half-written generation under the publisher."""
+        with publish_lock(self._driver, self.database):
+            drop_stale(self._driver, self.database)
 
     def attach_record(self, record: RecordRow, *, person: PersonRow | None = None,
                       household: HouseholdRow | None = None, dataset: DatasetRow | None = None) -> None:

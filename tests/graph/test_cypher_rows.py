@@ -7,12 +7,13 @@ ENROLLED_IN and MATCHES edge once, with the values MERGE + SET used to leave beh
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
 from graph import MatchRow
 from graph._cypher_publish import _match_rows, _record_rows
-from graph._cypher_writes import CYPHER, PROPS, node_properties
+from graph._cypher_writes import CYPHER, LINKS, PROPS, node_properties
 from tests.graph._data import publication
 
 
@@ -41,9 +42,18 @@ def test_a_repeated_match_pair_keeps_the_last_scores() -> None:
 
 
 def test_properties_are_spelled_out_and_control_fields_left_out() -> None:
-    props = node_properties([{"person_id": "P1", "enrol": True}, {"nik": "1", "person_id": "P2"}])
+    props = node_properties([{"person_id": "P1", "enrol": True, "to_household": "4:x:1"},
+                             {"nik": "1", "person_id": "P2"}])
     assert props == ", nik: row.nik, person_id: row.person_id"
-    assert all(PROPS in s for s in CYPHER["records"])
+    assert all(PROPS in s for s in CYPHER.values())
+
+
+def test_relationship_ends_are_found_by_element_id_not_by_gen() -> None:
+    """A ``(gen, key)`` lookup could be planned as a scan of the whole generation."""
+    for statement in (*CYPHER.values(), *LINKS.values()):
+        lookups = re.findall(r"MATCH \((\w+):\w+\) (\S+ \S+)", statement)
+        assert len(lookups) == statement.count("MATCH "), statement
+        assert all(where == f"WHERE elementId({var})" for var, where in lookups), statement
 
 
 @pytest.mark.parametrize("key", ["a b", "x}) DETACH DELETE (n", "Name", ""])

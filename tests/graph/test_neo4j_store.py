@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import GraphDatabase
 
 from core.errors import ConfigError
 from graph import Visibility, open_store
+from graph._cypher_writes import CYPHER, LINKS, PROPS
 from graph.neo4j_store import Neo4jStore
 from tests.graph._synth import synthetic_publication
 from tests.graph.conftest import make_location
@@ -101,3 +103,26 @@ def test_a_read_that_straddles_a_switch_starts_over_on_the_new_run(location: tup
     assert tags == {"B"}
     store.close()
     publisher.close()
+
+
+def _operators(plan: dict[str, Any]) -> list[str]:
+    return [plan["operatorType"].split("@")[0], *(op for child in plan.get("children", [])
+                                                    for op in _operators(child))]
+
+
+def test_every_publish_lookup_is_an_element_id_seek(location: tuple[str, str, str]) -> None:
+    """The plans, not just the text: one NodeByElementIdSeek per relationship end, and no scan,
+    no index seek (a ``(gen, key)`` seek could degrade into a scan of the generation) and no
+    Eager (which would hold the whole batch between the lookups and the CREATE)."""
+    uri, user, password = location
+    Neo4jStore(uri, user=user, password=password).close()
+    banned = {"NodeIndexScan", "NodeIndexSeek", "NodeUniqueIndexSeek", "NodeIndexSeekByRange",
+              "NodeByLabelScan", "AllNodesScan", "Eager"}
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        for kind, statement in {**CYPHER, **LINKS}.items():
+            summary = driver.execute_query("EXPLAIN " + statement.replace(PROPS, ", name: row.name"),
+                                           rows=[], gen=1).summary
+            assert summary.plan is not None
+            ops = _operators(summary.plan)
+            assert ops.count("NodeByElementIdSeek") == statement.count("MATCH "), (kind, ops)
+            assert not banned & set(ops), (kind, ops)
