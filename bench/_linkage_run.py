@@ -8,6 +8,7 @@ Peak memory is the process's resident set (DuckDB works in-process), sampled eve
 from __future__ import annotations
 
 import csv
+import json
 import os
 import resource
 import shutil
@@ -15,16 +16,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from graph import open_store
+from graph import GraphStore, Publication, open_store
 from hub.pipeline import run_link
 from linkage.evaluate import evaluate_files, exact_nik_baseline, pairwise_metrics, read_assignments
 
-__all__ = ["RssSampler", "bare_splink", "export_links", "pipeline_run", "synthesise"]
+__all__ = ["RssSampler", "TeeStore", "bare_splink", "export_links", "pipeline_run", "synthesise"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,22 +87,58 @@ def export_links(store_location: str, out: Path) -> Path:
     return out
 
 
-def pipeline_run(sources: Path, work: Path, truth: Path | None, **link_kw: Any) -> dict[str, Any]:
-    """``dtsen-hub link`` as a function call, into a fresh embedded store under ``work``."""
+class TeeStore:
+    """The embedded store for reads; ``publish`` goes to it and then to a second store (Neo4j),
+    each timed and memory-sampled as its own stage (``publish_embedded``, ``publish_neo4j``)."""
+
+    def __init__(self, embedded: GraphStore, other: GraphStore, stage: Callable[[str], None]) -> None:
+        self._embedded, self._other, self._stage = embedded, other, stage
+        self.seconds: dict[str, float] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._embedded, name)
+
+    def publish(self, pub: Publication, **kw: Any) -> None:
+        for name, store in (("publish_embedded", self._embedded), ("publish_neo4j", self._other)):
+            self._stage(name)
+            started = time.perf_counter()
+            store.publish(pub, **kw)
+            self.seconds[name] = round(time.perf_counter() - started, 2)
+
+
+def pipeline_run(sources: Path, work: Path, truth: Path | None, *, neo4j: GraphStore | None = None,
+                 **link_kw: Any) -> dict[str, Any]:
+    """``dtsen-hub link`` as a function call, into a fresh embedded store under ``work``.
+
+    With ``neo4j`` the run is published into it too, after the embedded store, and
+    ``seconds_per_stage`` gains ``publish_embedded`` and ``publish_neo4j`` (``publish`` is
+    still the whole stage: building the rows and both stores). If the run fails, what was
+    measured so far is kept in ``work/partial.json`` (a 1M run fails late and costs an hour)."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     location = str(work / "graph.sqlite")
     store = open_store(location)
+    tee: TeeStore | None = None
+    marks: list[tuple[str, float]] = []
     started = time.perf_counter()
     try:
         with RssSampler() as sampler:
-            result = run_link(sources, work, store, progress=sampler.stage, **link_kw)
+            def progress(name: str) -> None:
+                marks.append((name, time.perf_counter()))
+                sampler.stage(name)
+
+            tee = TeeStore(store, neo4j, sampler.stage) if neo4j is not None else None
+            try:
+                result = run_link(sources, work, tee or store, progress=progress, **link_kw)  # type: ignore[arg-type]
+            except Exception as exc:
+                _partial(work / "partial.json", marks, tee.seconds if tee else {}, sampler, exc)
+                raise
     finally:
         store.close()
     total = time.perf_counter() - started
     out: dict[str, Any] = {
         "seconds_total": round(total, 2),
-        "seconds_per_stage": result.timings,
+        "seconds_per_stage": {**result.timings, **(tee.seconds if tee else {})},
         "seconds_intake_to_households": round(sum(result.timings.get(k, 0.0) for k in _UP_TO_HOUSEHOLDS), 2),
         "peak_rss_mb_per_stage": sampler.peaks,
         "load_average_per_stage": sampler.loads,
@@ -116,6 +154,16 @@ def pipeline_run(sources: Path, work: Path, truth: Path | None, **link_kw: Any) 
             con.close()
         out["accuracy"] = evaluate_files(links, truth, baseline=baseline)
     return out
+
+
+def _partial(out: Path, marks: list[tuple[str, float]], publish: dict[str, float], sampler: RssSampler,
+             exc: BaseException) -> None:
+    """The stage times the progress marks give, each store's publish, peaks and loads, and the failure."""
+    ends = [t for _, t in marks[1:]] + [time.perf_counter()]
+    seconds = {name: round(end - t, 2) for (name, t), end in zip(marks, ends, strict=True)}
+    out.write_text(json.dumps({"failed_with": repr(exc)[:500], "stage_seconds": seconds,
+                               "publish_seconds": publish, "peak_rss_mb_per_stage": sampler.peaks,
+                               "load_average_per_stage": sampler.loads}, indent=2) + "\n", encoding="utf-8")
 
 
 def _train_as_a_splink_user(con: duckdb.DuckDBPyConnection, *, seed: int, u_max_pairs: float) -> Any:

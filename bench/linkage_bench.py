@@ -55,30 +55,38 @@ def run(people: int, seed: int, work: Path, *, bare: bool, threshold: float | No
         # The 1-minute load average before, between and after: neighbours distort timings.
         loads.append({"before_pipeline": before, "after_pipeline": pipe_load,
                       "after_bare": os.getloadavg()[0]})
+    return entry(people, seed, threshold, synth_seconds, pipes, bares, loads)
+
+
+def entry(people: int, seed: int, threshold: float, synth_seconds: float, pipes: list[dict[str, Any]],
+          bares: list[dict[str, Any]], loads: list[dict[str, Any]]) -> dict[str, Any]:
+    """One ``linkage.json`` run from ``pipeline_run`` and ``bare_splink`` results (the first of each
+    scored against the truth); ``bench.pipeline_bench`` writes its runs through here too."""
     pipe = pipes[0]
-    entry: dict[str, Any] = {"people": people, "seed": seed, "records": pipe["summary"].get("records"),
-                             "threshold": threshold, "synth_seconds": synth_seconds, "pipeline": pipe,
-                             "repeats": repeats, "load_average_1min": loads,
-                             "pipeline_seconds_all_runs": [p["seconds_total"] for p in pipes]}
+    out: dict[str, Any] = {"people": people, "seed": seed, "records": pipe["summary"].get("records"),
+                           "threshold": threshold, "synth_seconds": synth_seconds, "pipeline": pipe,
+                           "repeats": len(pipes), "load_average_1min": loads,
+                           "pipeline_seconds_all_runs": [p["seconds_total"] for p in pipes]}
     if bares:
-        entry["bare_splink"] = bares[0]
-        entry["bare_splink_seconds_all_runs"] = [b["seconds_total"] for b in bares]
+        out["bare_splink"] = bares[0]
+        out["bare_splink_seconds_all_runs"] = [b["seconds_total"] for b in bares]
         bare_seconds = min(b["seconds_total"] for b in bares)
-        entry["ratio_intake_to_households_over_bare"] = round(
+        out["ratio_intake_to_households_over_bare"] = round(
             min(p["seconds_intake_to_households"] for p in pipes) / bare_seconds, 3)
-        entry["ratio_total_over_bare"] = round(min(p["seconds_total"] for p in pipes) / bare_seconds, 3)
+        out["ratio_total_over_bare"] = round(min(p["seconds_total"] for p in pipes) / bare_seconds, 3)
     acc = pipe.get("accuracy") or {}
-    entry["headline"] = {
+    out["headline"] = {
         "person_precision": acc.get("person", {}).get("pairwise", {}).get("precision"),
         "person_recall": acc.get("person", {}).get("pairwise", {}).get("recall"),
         "household_f1": acc.get("household", {}).get("pairwise", {}).get("f1"),
         "nik_join_person_recall": acc.get("person", {}).get("baseline_pairwise", {}).get("recall"),
         "peak_rss_mb": pipe["peak_rss_mb"],
     }
-    return entry
+    return out
 
 
-def _merge(entry: dict[str, Any], results: Path) -> None:
+def merge(entry: dict[str, Any], results: Path) -> None:
+    """Merge ``entry`` into the results file, keyed by its record count."""
     data: dict[str, Any] = json.loads(results.read_text(encoding="utf-8")) if results.exists() else {}
     data["targets"] = TARGETS
     data["machine"] = {"python": platform.python_version(), "cpus": _cpus(), "platform": platform.platform()}
@@ -88,8 +96,6 @@ def _merge(entry: dict[str, Any], results: Path) -> None:
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 
@@ -105,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     entry = run(args.people, args.seed, args.work, bare=not args.no_bare, threshold=args.threshold,
                 repeats=args.repeats)
-    _merge(entry, args.results)
+    merge(entry, args.results)
     print(json.dumps(entry["headline"], indent=2))  # a script's output, not library code
 
 

@@ -3,124 +3,101 @@
 For each size: synthesise a population (``dtsen-hub synth``), run ``run_link`` (intake ->
 train -> predict -> cluster -> households -> ids -> verification -> publish) once,
 publishing the same run into the embedded store and then into Neo4j (each timed and
-memory-sampled as its own stage), then bare Splink (train + predict + cluster) on the
-same records in the same process. The machine is shared, so the 1-minute load average
-is recorded at every stage boundary: a stage measured under load 8 on 2 cores took
-about four times what it would on an idle machine.
+memory-sampled as its own stage: ``publish_embedded``, ``publish_neo4j``; ``publish`` is the
+whole stage including building the rows), scores the links against the generator's truth,
+then runs bare Splink on the same records in the same process. The machine is shared, so
+the 1-minute load average is recorded per stage (the highest seen): a stage measured under
+load 8 on 2 cores took about four times what it would on an idle machine.
 
-The scaling exponent per stage is ``log(t2/t1) / log(n2/n1)`` between the two largest
-sizes in the results file (1.0 = linear). Results merge into
-``bench/results/pipeline.json`` keyed by record count.
+One run feeds both result files: ``bench/results/pipeline.json`` (stages, scaling) and, in
+``bench.linkage_bench``'s format, ``bench/results/linkage.json`` (accuracy, pipeline over bare
+Splink), so the 1M run (~70 min) is done once for issues #4 and #8. The scaling exponent per
+stage is ``log(t2/t1) / log(n2/n1)`` between the two largest sizes in pipeline.json (1.0 =
+linear). Results merge into both files keyed by record count.
 
 Example:
-    $ .venv/bin/python -m bench.pipeline_bench --people 44000            # ~100k records
-    $ timeout 3h .venv/bin/python -m bench.pipeline_bench --people 440000 # ~1M records
+    $ flock /tmp/dtsen-bench.lock .venv/bin/python -m bench.pipeline_bench --people 44000    # ~100k
+    $ flock /tmp/dtsen-bench.lock timeout 3h .venv/bin/python -m bench.pipeline_bench \
+          --people 440000 --work /tmp/pipeline-1m                                           # ~1M
+
+At 1M records expect ~20 min for the pipeline with the embedded publish, the Neo4j publish
+(see ``docs/benchmarks.md`` for the estimate), ~2 min for scoring the links and ~11 min for
+bare Splink, with ~8 GB peak RSS in this process plus the Neo4j harness (4 GB heap, 2 GB page
+cache).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
 import platform
+import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench._linkage_run import RssSampler, bare_splink, synthesise
+from bench import linkage_bench
+from bench._linkage_run import bare_splink, pipeline_run, synthesise
 from bench.store_bench import neo4j_server, open_fresh
-from graph import GraphStore, Publication
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "pipeline.json"
 
 
-class TeeStore:
-    """The embedded store for reads; ``publish`` goes to it and then to Neo4j, each as a stage."""
-
-    def __init__(self, embedded: GraphStore, neo4j: GraphStore | None, stage: Callable[[str], None]) -> None:
-        self._embedded, self._neo4j, self._stage = embedded, neo4j, stage
-        self.seconds: dict[str, float] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._embedded, name)
-
-    def publish(self, pub: Publication, **kw: Any) -> None:
-        for name, store in (("publish_embedded", self._embedded), ("publish_neo4j", self._neo4j)):
-            if store is None:
-                continue
-            self._stage(name)
-            started = time.perf_counter()
-            store.publish(pub, **kw)
-            self.seconds[name] = round(time.perf_counter() - started, 2)
-
-
-def run(people: int, seed: int, work: Path, neo4j_uri: str | None, bare: bool) -> dict[str, Any]:
-    from hub.pipeline import run_link
+def run(people: int, seed: int, work: Path, neo4j_uri: str | None, bare: bool) -> tuple[dict[str, Any],
+                                                                                      dict[str, Any]]:
+    """One pipeline run (and bare Splink): its ``pipeline.json`` entry and its ``linkage.json`` entry."""
+    from linkage.people import DEFAULT_REVIEW_FLOOR, DEFAULT_THRESHOLD
 
     data = work / f"synth-{people}"
     synth_seconds = synthesise(data, people, seed)
+    truth = data / "truth.csv"
     out = work / f"link-{people}"
-    embedded = open_fresh("embedded", out, None)
-    neo4j = open_fresh("neo4j", out, neo4j_uri) if neo4j_uri else None
-    loads: dict[str, float] = {}
-
-    with RssSampler() as sampler:
-        def stage(name: str) -> None:
-            loads[name] = round(os.getloadavg()[0], 2)
-            sampler.stage(name)
-
-        tee = TeeStore(embedded, neo4j, stage)
-        started = time.perf_counter()
-        marks: list[tuple[str, float]] = []
-        progress = lambda name: (marks.append((name, time.perf_counter())), stage(name))  # noqa: E731
-        try:
-            result = run_link(data / "sources.toml", out, tee, progress=progress, seed=seed)  # type: ignore[arg-type]
-        except Exception as exc:
-            # Keep what was measured: stage times from the progress marks, and the failure.
-            _partial(people, marks, tee.seconds, sampler.peaks, loads, exc, work)
-            raise
-        finally:
-            embedded.close()
-            if neo4j is not None:
-                neo4j.close()
-        total = time.perf_counter() - started
-    timings = {k: v for k, v in result.timings.items() if k != "publish"}
-    timings.update(tee.seconds)
+    loads: dict[str, float] = {"before_pipeline": os.getloadavg()[0]}
+    neo4j = open_fresh("neo4j", work, neo4j_uri) if neo4j_uri else None
+    try:
+        pipe = pipeline_run(data / "sources.toml", out, truth, neo4j=neo4j, threshold=DEFAULT_THRESHOLD,
+                            review_floor=DEFAULT_REVIEW_FLOOR, seed=seed)
+    finally:
+        if neo4j is not None:
+            neo4j.close()
+    loads["after_pipeline"] = os.getloadavg()[0]
+    bares = [bare_splink(out / "workspace.duckdb", truth, threshold=DEFAULT_THRESHOLD,
+                         floor=DEFAULT_REVIEW_FLOOR, seed=seed, u_max_pairs=2e6)] if bare else []
+    loads["after_bare"] = os.getloadavg()[0]
+    linkage = linkage_bench.entry(people, seed, DEFAULT_THRESHOLD, synth_seconds, [pipe], bares, [loads])
+    stages = pipe["seconds_per_stage"]
+    summary = pipe["summary"]
     entry: dict[str, Any] = {
-        "people": people, "seed": seed, "records": result.summary.get("records"),
-        "persons": result.summary.get("persons"), "households": result.summary.get("households"),
-        "pairs_kept": result.summary.get("pairs_kept"), "synth_seconds": synth_seconds,
-        "pipeline": {"seconds_total": round(total, 2), "seconds_per_stage": timings,
-                     "publish_build_rows_seconds": round(result.timings.get("publish", 0.0)
-                                                         - sum(tee.seconds.values()), 2),
-                     "peak_rss_mb_per_stage": sampler.peaks, "load_average_1m_at_stage_start": loads},
-        "load_average_1m_end": round(os.getloadavg()[0], 2),
+        "people": people, "seed": seed, "records": summary.get("records"), "persons": summary.get("persons"),
+        "households": summary.get("households"), "pairs_kept": summary.get("pairs_kept"),
+        "synth_seconds": synth_seconds, "code": _code(),
+        "pipeline": {key: pipe[key] for key in ("seconds_total", "seconds_per_stage", "peak_rss_mb_per_stage",
+                                                 "load_average_per_stage", "peak_rss_mb")},
+        "publish_build_rows_seconds": round(stages.get("publish", 0.0) - stages.get("publish_embedded", 0.0)
+                                            - stages.get("publish_neo4j", 0.0), 2),
+        "accuracy": linkage["headline"], "load_average_1m": loads,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    if bare:
-        entry["load_average_1m_before_bare"] = round(os.getloadavg()[0], 2)
-        from linkage.people import DEFAULT_REVIEW_FLOOR, DEFAULT_THRESHOLD
-
-        entry["bare_splink"] = bare_splink(out / "workspace.duckdb", None, threshold=DEFAULT_THRESHOLD,
-                                           floor=DEFAULT_REVIEW_FLOOR, seed=seed, u_max_pairs=2e6)
+    if bares:
         core = ("train", "predict", "cluster")
+        entry["bare_splink"] = {k: v for k, v in bares[0].items() if k != "person_pairwise"}
         entry["ratio_train_predict_cluster_over_bare"] = round(
-            sum(timings.get(k, 0.0) for k in core) / entry["bare_splink"]["seconds_total"], 3)
-    return entry
+            sum(stages.get(k, 0.0) for k in core) / bares[0]["seconds_total"], 3)
+        entry["ratio_intake_to_households_over_bare"] = linkage["ratio_intake_to_households_over_bare"]
+    return entry, linkage
 
 
-def _partial(people: int, marks: list[tuple[str, float]], publish: dict[str, float], peaks: dict[str, float],
-             loads: dict[str, float], exc: BaseException, work: Path) -> None:
-    now = time.perf_counter()
-    ends = [t for _, t in marks[1:]] + [now]
-    seconds = {name: round(end - t, 2) for (name, t), end in zip(marks, ends, strict=True)}
-    out = work / f"partial-{people}.json"
-    out.write_text(json.dumps({"people": people, "failed_with": repr(exc)[:500], "stage_seconds": seconds,
-                               "publish_seconds": publish, "peak_rss_mb_per_stage": peaks,
-                               "load_average_1m_at_stage_start": loads}, indent=2) + "\n", encoding="utf-8")
+def _code() -> dict[str, Any]:
+    """The commit measured and the files changed beside it (other engineers share the tree)."""
+    def git(*args: str) -> list[str]:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()
+
+    return {"commit": git("rev-parse", "--short", "HEAD")[0],
+            "uncommitted": git("status", "--porcelain", "--untracked-files=no")}
 
 
 def scaling(runs: dict[str, Any]) -> dict[str, Any]:
@@ -161,13 +138,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-neo4j", action="store_true", help="publish into the embedded store only")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Splink run")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--linkage-results", type=Path, default=linkage_bench.RESULTS,
+                        help="linkage_bench's results file, which the run's accuracy entry merges into")
     args = parser.parse_args(argv)
+    # The driver logs a notification per query with an absent optional property (no death dates).
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     if args.no_neo4j:
-        entry = run(args.people, args.seed, args.work, None, not args.no_bare)
+        entry, linkage = run(args.people, args.seed, args.work, None, not args.no_bare)
     else:
         with neo4j_server(args.work / "neo4j") as uri:
-            entry = run(args.people, args.seed, args.work, uri, not args.no_bare)
+            entry, linkage = run(args.people, args.seed, args.work, uri, not args.no_bare)
     data = _merge(entry, args.results)
+    linkage_bench.merge(linkage, args.linkage_results)
     print(json.dumps({"records": entry["records"], "pipeline": entry["pipeline"]["seconds_per_stage"],
                       "scaling": data["scaling"]}, indent=2))  # a script's output
 

@@ -37,7 +37,9 @@ def pipeline_table(data: dict[str, Any]) -> list[str]:
             p = runs[n]["pipeline"]
             secs = p["seconds_per_stage"].get(stage)
             peak = p["peak_rss_mb_per_stage"].get(stage)
-            load = p["load_average_1m_at_stage_start"].get(stage)
+            # newer runs keep the highest load seen in each stage, older ones the load at its start
+            loads = p.get("load_average_per_stage") or p.get("load_average_1m_at_stage_start") or {}
+            load = loads.get(stage)
             cells.append("-" if secs is None else f"{secs:,.1f} / {peak or 0:,.0f} / {load}")
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     lines.append("| **total** | " + " | ".join(f"**{runs[n]['pipeline']['seconds_total']:,.1f}**"
