@@ -4,15 +4,18 @@ A request that must not answer before its audit entry is stored awaits
 :meth:`GroupWriter.submit`'s future; one that only needs the entry stored in order need not
 wait at all. One thread drains whatever entries are waiting and appends them in a single
 transaction, so under load the cost of a commit is shared by every request in the batch,
-while the event loop never blocks on the disk. :meth:`GroupWriter.flush` waits until
-everything submitted so far is committed (for readers); :meth:`GroupWriter.close` commits
-what is queued and stops.
+while the event loop never blocks on the disk. With ``linger`` the thread waits that long
+after the first entry of a batch before taking it: the server sets a few milliseconds, so the
+thread wakes (and competes for the GIL) once per batch rather than once per request.
+:meth:`GroupWriter.flush` waits until everything submitted so far is committed (for readers);
+:meth:`GroupWriter.close` commits what is queued and stops.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Generic, TypeVar
@@ -30,9 +33,11 @@ class _Flush:
 class GroupWriter(Generic[T]):
     """Feeds batches of submitted items to ``append`` from one background thread."""
 
-    def __init__(self, append: Callable[[Sequence[T]], list[int]], *, max_batch: int = 256) -> None:
+    def __init__(self, append: Callable[[Sequence[T]], list[int]], *, max_batch: int = 256,
+                 linger: float = 0.0) -> None:
         self._append = append
         self._max_batch = max_batch
+        self._linger = linger
         self._queue: queue.SimpleQueue[tuple[T | _Flush, Future[int]] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -69,6 +74,10 @@ class GroupWriter(Generic[T]):
             first = self._queue.get()
             if first is _STOP:
                 return
+            if self._linger and not isinstance(first[0], _Flush):
+                # Let the batch gather before taking it. Without this the thread wakes for every
+                # entry, and each wake-up takes the GIL from the event loop mid-request.
+                time.sleep(self._linger)
             batch = [first]
             stop = False
             while len(batch) < self._max_batch:

@@ -101,10 +101,11 @@ class AuditPage:
 class AuditLog:
     """The audit log in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, linger: float = 0.01) -> None:
         self._db = SqliteFile(path, _SCHEMA)
         self.path = self._db.path
-        self._writer: GroupWriter[AuditEntry] = GroupWriter(self.record_many)
+        # linger: how long queued entries gather before a commit (see auth._audit_writer)
+        self._writer: GroupWriter[AuditEntry] = GroupWriter(self.record_many, linger=linger)
 
     def record(self, entry: AuditEntry) -> int:
         """Append one entry now, in its own transaction; returns its sequence number."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +73,43 @@ def test_an_entry_that_cannot_be_stored_is_logged(tmp_path: Path, caplog: pytest
         future.result(timeout=5)
     audit.close()
     assert any("could not be stored" in r.message for r in caplog.records)
+
+
+def _submit_from_a_process(path: str, offset: int, count: int, go: Any) -> None:
+    audit = AuditLog(Path(path))
+    go.wait(60)                          # both processes start submitting together
+    for n in range(count):
+        audit.submit(_entry(offset + n, people=(f"p{offset + n}",)))
+        if n % 20 == 0:
+            time.sleep(0.005)            # spread over time, so the two writers' commits interleave
+    audit.close()
+
+
+def test_two_server_processes_keep_one_complete_chain(tmp_path: Path) -> None:
+    """Two workers, each with its own queue and writer thread, append to one file: every entry
+    of both is there once, and the chain and the head verify."""
+    path = tmp_path / "audit.sqlite"
+    AuditLog(path).close()
+    spawn = multiprocessing.get_context("spawn")
+    go = spawn.Barrier(3)
+    workers = [spawn.Process(target=_submit_from_a_process, args=(str(path), offset, 400, go))
+               for offset in (10_000, 20_000)]
+    for worker in workers:
+        worker.start()
+    go.wait(60)
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    audit = AuditLog(path)
+    report = audit.verify()
+    assert report.ok and report.entries == 800
+    operations = [e.entry.operation for e in audit.entries(limit=1000)]
+    expected = [f"op{n}" for offset in (10_000, 20_000) for n in range(offset, offset + 400)]
+    assert sorted(operations) == sorted(expected)
+    assert len({op[:3] for op in operations[:400]}) == 2       # the two processes' commits interleaved
+    # Each process's own entries keep their order within the one chain.
+    for offset in (10_000, 20_000):
+        mine = [int(op[2:]) for op in operations if offset <= int(op[2:]) < offset + 400]
+        assert mine == sorted(mine)
+    assert audit.history("p20399").entries[0].entry.operation == "op20399"
+    audit.close()
