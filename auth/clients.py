@@ -92,6 +92,8 @@ class ClientRegistry:
     def __init__(self, path: Path, policy: Policy) -> None:
         self._db = SqliteFile(path, _SCHEMA)
         self._policy = policy
+        #: enable/disable calls made through this object (caches of client state compare it)
+        self.changes = 0
 
     def add(self, client_id: str, profile: str, *, agency: str | None = None,
             regions: list[str] | None = None, purposes: list[str] | None = None,
@@ -138,11 +140,13 @@ class ClientRegistry:
         return [self._client(r) for r in rows]
 
     def set_enabled(self, client_id: str, enabled: bool) -> Client:
-        """Disable (or re-enable) a client: its live tokens are refused from the next request."""
+        """Disable (or re-enable) a client: its live tokens are refused from the next request in this
+        process, and within ``DTSEN_REVOCATION_DELAY`` seconds in server processes that cache tokens."""
         conn = self._db.conn()
         with conn:
             changed = conn.execute("UPDATE clients SET enabled=? WHERE client_id=?",
                                    (int(enabled), client_id)).rowcount
+        self.changes += 1           # after the commit: a cache that sees the new count finds the row
         if not changed:
             raise NotFoundError(f"no client {client_id!r}", where="CLIENT",
                                 hint="see `dtsen-hub clients list`")

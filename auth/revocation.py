@@ -30,10 +30,13 @@ class TokenLedger:
 
     def __init__(self, path: Path) -> None:
         self._db = SqliteFile(path, _SCHEMA)
+        #: revocations made through this object (caches of revocation state compare it)
+        self.changes = 0
 
     def revoke(self, jti: str, expires_at: int, client_id: str | None = None) -> None:
         """Refuse the access token ``jti`` from now until ``expires_at`` (idempotent)."""
         self._remember(_REVOKED, jti, expires_at, client_id)
+        self.changes += 1           # after the commit: a cache that sees the new count finds the row
 
     def is_revoked(self, jti: str) -> bool:
         row = self._db.conn().execute("SELECT 1 FROM spent_ids WHERE kind=? AND jti=?",

@@ -63,7 +63,8 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
         store = ApplyingStore(store, applier)
     routes = [*server.routes(), *graphql_routes(settings, store, audit, parts.policy), *review_routes()]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(BearerAuthMiddleware, validator=CachedValidator(parts))])
+                    middleware=[Middleware(BearerAuthMiddleware, validator=CachedValidator(
+                        parts, recheck=settings.revocation_delay))])
     app.state.settings = settings
     app.state.auth = parts
     app.state.audit = audit

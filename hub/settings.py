@@ -41,6 +41,10 @@ class Settings(BaseSettings):
                            "(default 15 minutes).")
     token_leeway: int = Field(30, ge=0, le=300, description="Clock-skew allowance in seconds when checking "
                               "`exp`, `nbf` and `iat`.")
+    revocation_delay: float = Field(1.0, ge=0, le=60, description="Longest time, in seconds, a server "
+                                    "worker keeps accepting a token after it was revoked or its client "
+                                    "disabled by another worker or the CLI (the worker that made the "
+                                    "change refuses it at once; 0 looks it up on every request).")
     require_purpose: bool = Field(True, description="Refuse an authenticated request without `X-Purpose` "
                                   "when its client may state more than one purpose.")
     graphql_max_depth: int = Field(10, ge=2, le=50, description="Deepest GraphQL selection accepted.")

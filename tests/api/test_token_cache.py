@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from pathlib import Path
+
 import httpx
+import pytest
 from authlib.integrations.httpx_client import OAuth2Client
 
+from auth import InvalidTokenError, TokenIssuer, close_auth, open_auth
+from hub._token_cache import CachedValidator
 from tests.api.conftest import Hub
 
 ME = {"query": "{ me { clientId } }"}
@@ -29,3 +36,56 @@ def test_purpose_is_checked_on_every_request(hub: Hub) -> None:
     wrong = caller.headers(**{"X-Purpose": "data_stewardship"})
     response = httpx.post(hub.graphql_url, headers=wrong, json=ME)
     assert response.status_code == 403 and "purpose" in response.text
+
+
+def test_a_revocation_by_another_process_applies_within_the_revocation_delay(tmp_path: Path) -> None:
+    """A second worker (or the CLI) revokes the token or disables the client: this worker's cache
+    refuses it no later than ``recheck`` seconds after; until then the lookups are skipped."""
+    issuer = "http://127.0.0.1:1"
+    here = open_auth(tmp_path, issuer=issuer, audience="dtsen-hub")
+    elsewhere = open_auth(tmp_path, issuer=issuer, audience="dtsen-hub")      # another process's view
+    try:
+        cache = CachedValidator(here, recheck=0.5)
+        for change in ("revoke", "disable"):
+            client, _ = here.clients.add(f"kemenkes-{change}", "health_ministry")
+            token = TokenIssuer(here.keys, issuer=issuer, audience="dtsen-hub").issue(client)["access_token"]
+            access = asyncio.run(cache.authenticate(token, "health_insurance"))
+            if change == "revoke":
+                elsewhere.ledger.revoke(access.token_id, access.expires_at, client.client_id)
+            else:
+                elsewhere.clients.set_enabled(client.client_id, False)
+            changed = time.monotonic()
+            while True:
+                try:
+                    asyncio.run(cache.authenticate(token, "health_insurance"))
+                except InvalidTokenError:
+                    break
+                assert time.monotonic() - changed < 0.5 + 0.25, f"{change} not applied within the delay"
+                time.sleep(0.02)
+            with pytest.raises(InvalidTokenError):            # and it stays refused
+                asyncio.run(cache.authenticate(token, "health_insurance"))
+    finally:
+        close_auth(here)
+        close_auth(elsewhere)
+
+
+def test_lookups_are_skipped_within_the_delay_but_not_after_a_change_in_this_process(tmp_path: Path) -> None:
+    issuer = "http://127.0.0.1:1"
+    parts = open_auth(tmp_path, issuer=issuer, audience="dtsen-hub")
+    try:
+        cache = CachedValidator(parts, recheck=3600)
+        client, _ = parts.clients.add("kemenkes", "health_ministry")
+        token = TokenIssuer(parts.keys, issuer=issuer, audience="dtsen-hub").issue(client)["access_token"]
+        lookups = []
+        real = parts.ledger.is_revoked
+        parts.ledger.is_revoked = lambda jti: lookups.append(jti) or real(jti)  # type: ignore[method-assign]
+        access = asyncio.run(cache.authenticate(token, "health_insurance"))
+        before = len(lookups)
+        for _ in range(20):
+            asyncio.run(cache.authenticate(token, "health_insurance"))
+        assert len(lookups) == before                          # an hour's delay: no lookups
+        parts.ledger.revoke(access.token_id, access.expires_at, client.client_id)
+        with pytest.raises(InvalidTokenError):                 # this process's own revocation: at once
+            asyncio.run(cache.authenticate(token, "health_insurance"))
+    finally:
+        close_auth(parts)
