@@ -21,13 +21,16 @@ class LoadResult:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    cpu_seconds: float = 0.0        # the generator's own CPU time (user + system) over the run
 
     def summary(self) -> dict[str, float | int]:
         ordered = sorted(self.latencies_ms) or [0.0]
         pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
         return {"requests": self.requests, "errors": self.errors, "seconds": round(self.seconds, 1),
                 "req_per_s": round(self.requests / self.seconds, 1), "p50_ms": round(pick(0.50), 2),
-                "p99_ms": round(pick(0.99), 2), "mean_ms": round(statistics.fmean(ordered), 2)}
+                "p99_ms": round(pick(0.99), 2), "mean_ms": round(statistics.fmean(ordered), 2),
+                # cores the generator itself used: on a shared machine, taken from the server
+                "generator_cpu": round(self.cpu_seconds / self.seconds, 3)}
 
 
 async def connect(url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
@@ -86,10 +89,12 @@ async def _run(url: str, make: Callable[[], bytes], clients: int, seconds: float
                check: Callable[[bytes], bool]) -> LoadResult:
     latencies: list[float] = []
     errors: list[int] = []
+    cpu = time.process_time()
     start = time.perf_counter()
     deadline = start + seconds
     await asyncio.gather(*(_client(url, make, deadline, latencies, errors, check) for _ in range(clients)))
-    return LoadResult(len(latencies), len(errors), time.perf_counter() - start, latencies)
+    return LoadResult(len(latencies), len(errors), time.perf_counter() - start, latencies,
+                      time.process_time() - cpu)
 
 
 def run_load(url: str, make: Callable[[], bytes], *, clients: int, seconds: float,

@@ -10,6 +10,11 @@ keep-alive connections for ``--seconds``:
   ``bench/_api_apps.py``), for the overhead ratio;
 * ``bare``: a plain Starlette JSON endpoint doing the same four store reads: the practical limit.
 
+Each server is ``hub._workers.serve_workers`` (as ``dtsen-hub serve`` runs: one SO_REUSEPORT socket
+per worker). The generator is ``bench/_load.py`` (raw asyncio HTTP/1.1, about 0.1 of a core at
+these rates); each variant's row records the cores it used itself (``generator_cpu``), which
+the servers did not have.
+
 Results go to ``bench/results/api.json`` with the targets: GraphQL (auth and audit on) >= 0.5x
 bare throughput; p99 <= 50 ms at 50 clients; auth and audit overhead <= 1.3x.
 
@@ -161,7 +166,8 @@ def main() -> None:
         args.out.write_text(json.dumps({
             "benchmark": "api", "query": QUERY, "targets": TARGETS,
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                        "note": "shared 2-core machine; the load generator runs on the same cores"},
+                        "note": "shared 2-core machine; the load generator runs on the same cores "
+                                "(generator_cpu: the cores it used itself during each variant)"},
             "results": sorted(results.values(), key=lambda r: (r["store"], r["records"]))}, indent=2) + "\n")
 
 
