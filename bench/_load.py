@@ -50,11 +50,21 @@ async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
 
 
 async def _client(url: str, make: Callable[[], bytes], deadline: float, out: list[float],
-                  errors: list[int], check: Callable[[bytes], bool]) -> None:
+                  errors: list[int], check: Callable[[bytes], bool],
+                  schedule: itertools.count[float] | None) -> None:
     reader, writer = await connect(url)
     try:
         while time.perf_counter() < deadline:
             start = time.perf_counter()
+            if schedule is not None:
+                # Paced: the latency runs from when the request was due, so a server that falls
+                # behind is charged for the wait it caused (no coordinated omission).
+                due = next(schedule)
+                if due >= deadline:
+                    break
+                if due > start:
+                    await asyncio.sleep(due - start)
+                start = due
             ok, body = await exchange(reader, writer, make())
             out.append((time.perf_counter() - start) * 1000)
             if not ok or not check(body):
@@ -86,18 +96,24 @@ def request_maker(url: str, method: str, headers: dict[str, str], bodies: list[d
 
 
 async def _run(url: str, make: Callable[[], bytes], clients: int, seconds: float,
-               check: Callable[[bytes], bool]) -> LoadResult:
+               check: Callable[[bytes], bool], rate: float | None) -> LoadResult:
     latencies: list[float] = []
     errors: list[int] = []
     cpu = time.process_time()
     start = time.perf_counter()
     deadline = start + seconds
-    await asyncio.gather(*(_client(url, make, deadline, latencies, errors, check) for _ in range(clients)))
+    # Paced: client i is due at start + i/rate, then every clients/rate seconds.
+    schedules = [None if rate is None else itertools.count(start + i / rate, clients / rate)
+                 for i in range(clients)]
+    await asyncio.gather(*(_client(url, make, deadline, latencies, errors, check, schedule)
+                           for schedule in schedules))
     return LoadResult(len(latencies), len(errors), time.perf_counter() - start, latencies,
                       time.process_time() - cpu)
 
 
 def run_load(url: str, make: Callable[[], bytes], *, clients: int, seconds: float,
-             check: Callable[[bytes], bool] = lambda body: True) -> LoadResult:
-    """``clients`` connections, each sending requests back to back for ``seconds``."""
-    return asyncio.run(_run(url, make, clients, seconds, check))
+             check: Callable[[bytes], bool] = lambda body: True, rate: float | None = None) -> LoadResult:
+    """``clients`` connections for ``seconds``: each sends requests back to back (closed loop, the
+    most the server can answer), or, with ``rate``, all together ``rate`` requests per second on
+    a fixed schedule (the latency a user sees at that load)."""
+    return asyncio.run(_run(url, make, clients, seconds, check, rate))

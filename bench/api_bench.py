@@ -15,6 +15,11 @@ per worker). The generator is ``bench/_load.py`` (raw asyncio HTTP/1.1, about 0.
 these rates); each variant's row records the cores it used itself (``generator_cpu``), which
 the servers did not have.
 
+Each server is loaded twice: closed loop (every client sends its next request as soon as the
+last is answered: the most it can carry, and by Little's law a latency of about clients /
+throughput), then paced at ``--paced-rate`` requests/s in all on a fixed schedule, with the
+latency counted from when each request was due: what a user sees at that load.
+
 Results go to ``bench/results/api.json`` with the targets: GraphQL (auth and audit on) >= 0.5x
 bare throughput; p99 <= 50 ms at 50 clients; auth and audit overhead <= 1.3x.
 
@@ -123,8 +128,14 @@ def measure(variant: str, data: Path, store: str, niks: list[str], secret: tuple
         load_before = os.getloadavg()[0]
         result = run_load(base, make, clients=args.clients, seconds=args.seconds, check=found)
         load_after = os.getloadavg()[0]
+        paced = (run_load(base, make, clients=args.clients, seconds=args.paced_seconds, check=found,
+                          rate=args.paced_rate) if args.paced_rate else None)
     # The 1-minute load average around the run: other work on the machine distorts the timings.
-    return {**result.summary(), "load_1min": [round(load_before, 2), round(load_after, 2)]}
+    row = {**result.summary(), "load_1min": [round(load_before, 2), round(load_after, 2)]}
+    if paced is not None:
+        row["paced"] = {"offered_req_per_s": args.paced_rate, **paced.summary(),
+                        "load_1min": round(os.getloadavg()[0], 2)}
+    return row
 
 
 def run_store(kind: str, uri: str | None, args: argparse.Namespace) -> dict[str, Any]:
@@ -152,6 +163,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--paced-rate", type=float, default=500.0,
+                        help="then the same clients at this many requests/s in all, on a fixed schedule, for "
+                             "the latency at a load the server can carry (0: skip)")
+    parser.add_argument("--paced-seconds", type=float, default=30.0)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "api.json")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work" / "api")
     args = parser.parse_args()
