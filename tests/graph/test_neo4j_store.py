@@ -6,6 +6,7 @@ tests cover the machinery behind it on the real server.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,29 @@ def test_every_publish_lookup_is_an_element_id_seek(location: tuple[str, str, st
             ops = _operators(summary.plan)
             assert ops.count("NodeByElementIdSeek") == statement.count("MATCH "), (kind, ops)
             assert not banned & set(ops), (kind, ops)
+
+
+def test_reads_bring_no_unrecognised_property_notices(location: tuple[str, str, str],
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """Optional properties no node has yet (nobody deceased, say) made the server attach a
+    notice to every read and the driver log it: noise and CPU under API load."""
+    uri, user, password = location
+    store = Neo4jStore(uri, user=user, password=password)
+    try:
+        pub = synthetic_publication(40, "A")
+        store.publish(pub)
+        with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+            deceased = driver.execute_query("MATCH (p:Person) WHERE p.death_date IS NOT NULL "
+                                            "RETURN count(p) AS n").records[0]["n"]
+        assert deceased == 0             # so every read naming death_date names an unknown property
+        caplog.clear()
+        caplog.set_level(logging.DEBUG, logger="neo4j.notifications")
+        everything = Visibility.everything()
+        people = store.list_persons(everything, first=20).items
+        assert people
+        assert len(store.get_persons([p.person_id for p in people], everything)) == len(people)
+        assert all(store.get_person_by_nik(p.nik, everything) for p in people if p.nik)
+    finally:
+        store.close()
+    notices = [r.getMessage() for r in caplog.records if r.name.startswith("neo4j.notifications")]
+    assert notices == [], notices[:3]
