@@ -43,13 +43,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 from authlib.integrations.httpx_client import OAuth2Client
 
 from auth import close_auth, open_auth
 from bench._load import request_maker, run_load
 from bench.store_bench import neo4j_server, open_fresh
-from tests._server import free_port
+from tests._server import free_port, wait_until_answering
 from tests.graph._synth import synthetic_publication
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,15 +89,10 @@ def server(factory: str, data: Path, store: str, workers: int):  # type: ignore[
                                 "--workers", str(workers)], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(f"{base}/", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"{factory} did not start") from None
-                time.sleep(0.3)
+        try:
+            wait_until_answering(base, process, name=factory, timeout=120, poll=0.3)
+        except RuntimeError as exc:
+            raise SystemExit(str(exc)) from None
         yield base
     finally:
         process.terminate()

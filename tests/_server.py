@@ -12,15 +12,17 @@ Example:
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
-__all__ = ["free_port", "serve_app"]
+__all__ = ["free_port", "serve_app", "wait_until_answering"]
 
 
 def free_port() -> int:
@@ -54,3 +56,18 @@ def serve_app(app: Any, *, port: int | None = None, startup_timeout: float = 15.
     finally:
         server.should_exit = True
         thread.join(timeout=startup_timeout)
+
+
+def wait_until_answering(base_url: str, process: subprocess.Popen[Any], *, name: str, timeout: float,
+                         poll: float = 0.2) -> None:
+    """Return once a server started as ``process`` answers HTTP at ``base_url``; RuntimeError if the
+    process exits first or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(f"{base_url}/", timeout=2)
+            return
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start") from None
+            time.sleep(poll)

@@ -19,7 +19,7 @@ from gql.transport.httpx import HTTPXTransport
 
 from auth import close_auth, open_auth
 from graph import open_store
-from tests._server import free_port
+from tests._server import free_port, wait_until_answering
 from tests.api._data import publication
 
 
@@ -95,15 +95,7 @@ def test_workers_share_connections_opened_together() -> None:
             f"'tests.api._pid_app:pid_app', host='127.0.0.1', port={port}, log_level='warning'), 2)")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2])
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("serve_workers did not start") from None
-                time.sleep(0.2)
+        wait_until_answering(f"http://127.0.0.1:{port}", process, name="serve_workers", timeout=60)
         time.sleep(1.0)      # the second worker may still be starting; its connections would wait for it
         pids: list[str] = []
         sockets = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
