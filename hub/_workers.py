@@ -92,8 +92,16 @@ def _tune_gc() -> None:
 
 
 def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    """A listening TCP socket that shares its port with the other workers' sockets.
+
+    The protocol is given explicitly: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on
+    connections whose socket says ``IPPROTO_TCP``, and a socket made with protocol 0 passes 0
+    on to every connection it accepts. uvicorn writes a response's head and body separately, so
+    with Nagle on, the body waited for the client's delayed ACK of the head: 44 ms on every
+    keep-alive request, which capped 50 clients at 1,100 req/s with the cores half idle.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
