@@ -20,6 +20,7 @@ from strawberry.types.field import StrawberryField
 from auth.policy import load_policy
 from core.errors import ConfigError
 from schema._lean import install_lean_resolvers
+from schema.executor import execute
 from schema.requirements import Requires, check_declared, requirement_of
 
 __all__ = ["HubSchema", "build_schema"]
@@ -48,6 +49,12 @@ class HubSchema(strawberry.Schema):
         #: (GraphQL type name, field name) -> its declared requirement, for pre-execution checks.
         self.requirements: dict[tuple[str, str], Requires] = _requirements_of(self)
         install_lean_resolvers(self)
+
+    def _get_execute_function(self) -> Callable[..., Any]:
+        """Execute from a plan compiled once per document (``schema.executor``)."""
+        if self.config.enable_experimental_incremental_execution:
+            return super()._get_execute_function()
+        return execute
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         fields = type_definition.fields
