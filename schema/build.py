@@ -21,6 +21,7 @@ from auth.policy import load_policy
 from core.errors import ConfigError
 from schema._lean import install_lean_resolvers
 from schema.executor import execute
+from schema.fast_path import reproduces, run_validated
 from schema.requirements import Requires, check_declared, requirement_of
 
 __all__ = ["HubSchema", "build_schema"]
@@ -49,6 +50,22 @@ class HubSchema(strawberry.Schema):
         #: (GraphQL type name, field name) -> its declared requirement, for pre-execution checks.
         self.requirements: dict[tuple[str, str], Requires] = _requirements_of(self)
         install_lean_resolvers(self)
+        usable, self.shapes_errors, self.audits = reproduces(self.extensions)
+        self.fast_path = (usable and not self.directives
+                          and not config.enable_experimental_incremental_execution)
+
+    async def execute(self, query: str | None, variable_values: dict[str, Any] | None = None,  # type: ignore[override]
+                      context_value: Any | None = None, root_value: Any | None = None,
+                      operation_name: str | None = None, allowed_operation_types: Any = None,
+                      operation_extensions: dict[str, Any] | None = None) -> Any:
+        """A query this schema validated before skips strawberry's extension phases (``schema.fast_path``)."""
+        if root_value is None:
+            result = await run_validated(self, query, variable_values, context_value, operation_name,
+                                         allowed_operation_types, operation_extensions)
+            if result is not None:
+                return result
+        return await super().execute(query, variable_values, context_value, root_value, operation_name,
+                                     allowed_operation_types, operation_extensions)
 
     def _get_execute_function(self) -> Callable[..., Any]:
         """Execute from a plan compiled once per document (``schema.executor``)."""

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp
 
 from resolvers.context import Services
 from schema.errors import ErrorShaping
+from schema.fast_path import RememberValidated
 from schema.guard import AuditTrail, OperationGuard
 from schema.limits import Limits, limit_extensions
 from schema.throttle import RateLimit, Throttle
@@ -26,7 +27,7 @@ def graphql_endpoint(services: Services, limits: Limits, warm: Iterable[frozense
                      rate: RateLimit | None = RateLimit(), max_body: int = 64 * 1024, denial: str = "partial",
                      graphiql: bool = True) -> ASGIApp:
     """The ASGI app answering GraphQL over HTTP (GET and POST, batched up to ``limits.max_batch``)."""
-    extensions = [*limit_extensions(limits), OperationGuard, AuditTrail, ErrorShaping]
+    extensions = [*limit_extensions(limits), OperationGuard, AuditTrail, ErrorShaping, RememberValidated]
     registry = SchemaRegistry(extensions, batching=limits.max_batch)
     registry.warm(warm)
     view = HubGraphQL(registry, services, denial=denial, graphiql=graphiql)

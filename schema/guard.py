@@ -18,24 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from graphql import ExecutionResult as CoreResult
-from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from auth.audit import AuditEntry, document_hash
 from schema._analysis import selected_coordinates
 from schema.requirements import forbidden
 
-__all__ = ["AuditTrail", "OperationGuard", "audit_refusal"]
+__all__ = ["AuditTrail", "OperationGuard", "audit_operation", "audit_refusal"]
 
 
-def _requirements(execution_context: Any) -> dict[tuple[str, str], Any]:
-    return execution_context.schema.requirements  # type: ignore[no-any-return]
-
-
-def _allowed(execution_context: Any, scopes: frozenset[str]) -> Any:
-    rules = _requirements(execution_context)
-
+def _allowed(rules: dict[tuple[str, str], Any], scopes: frozenset[str]) -> Any:
     def allowed(coordinate: tuple[str, str]) -> bool:
         rule = rules.get(coordinate)
         return rule is None or rule.allows(scopes)
@@ -50,13 +44,13 @@ class OperationGuard(SchemaExtension):
         ec = self.execution_context
         ctx = ec.context
         if getattr(ctx, "denial", "partial") == "reject" and ec.graphql_document is not None:
-            allowed = _allowed(ec, ctx.scopes)
+            rules = ec.schema.requirements
+            allowed = _allowed(rules, ctx.scopes)
             selected = selected_coordinates(ec.schema._schema, ec.query or "", ec.graphql_document)
             # The outermost denied fields: what lies under them would not be reached anyway.
             denied = list(dict.fromkeys(c for c, above in selected
                                         if not allowed(c) and all(map(allowed, above))))
             if denied:
-                rules = _requirements(ec)
                 ec.result = CoreResult(data=None, errors=[
                     forbidden(f"{t}.{f}", rules[(t, f)], ctx.client_id) for t, f in denied])
         yield
@@ -68,23 +62,27 @@ class AuditTrail(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         ec = self.execution_context
-        ctx = ec.context
-        log = ctx.services.audit_log if ctx is not None else None
-        if log is None or not ctx.services.config.audit or ctx.audited:
-            return
-        result = ec.result
-        errors: list[GraphQLError] = list(getattr(result, "errors", None) or [])
-        fields: tuple[str, ...] = ()
-        if ec.graphql_document is not None:
-            fields = _returned_fields(ec, ctx.scopes)
-        access = ctx.access
-        ctx.audited = True
-        log.submit(AuditEntry(
-            client_id=access.client_id, agency=access.agency, purpose=access.purpose,
-            operation=_operation_name(ec), document_hash=document_hash(ec.query or ""),
-            fields=fields, person_ids=tuple(sorted(ctx.person_ids)),
-            household_ids=tuple(sorted(ctx.household_ids)),
-            outcome=_outcome(getattr(result, "data", None), errors)))
+        audit_operation(ec.context, ec.schema, ec.query, ec.graphql_document, ec.operation_name, ec.result)
+
+
+def audit_operation(ctx: Any, schema: Any, query: str | None, document: DocumentNode | None,
+                    operation_name: str | None, result: Any) -> None:
+    """Queue the audit entry of one finished operation (once; nothing when auditing is off)."""
+    log = ctx.services.audit_log if ctx is not None else None
+    if log is None or not ctx.services.config.audit or ctx.audited:
+        return
+    errors: list[GraphQLError] = list(getattr(result, "errors", None) or [])
+    fields: tuple[str, ...] = ()
+    if document is not None:
+        fields = _returned_fields(schema, query or "", document, ctx.scopes)
+    access = ctx.access
+    ctx.audited = True
+    log.submit(AuditEntry(
+        client_id=access.client_id, agency=access.agency, purpose=access.purpose,
+        operation=_operation_name(operation_name, document), document_hash=document_hash(query or ""),
+        fields=fields, person_ids=tuple(sorted(ctx.person_ids)),
+        household_ids=tuple(sorted(ctx.household_ids)),
+        outcome=_outcome(getattr(result, "data", None), errors)))
 
 
 def audit_refusal(ctx: Any, query: str | None, errors: list[GraphQLError]) -> None:
@@ -102,13 +100,14 @@ def audit_refusal(ctx: Any, query: str | None, errors: list[GraphQLError]) -> No
 _RETURNED: dict[tuple[int, str, frozenset[str]], tuple[str, ...]] = {}
 
 
-def _returned_fields(ec: Any, scopes: frozenset[str]) -> tuple[str, ...]:
+def _returned_fields(schema: Any, query: str, document: DocumentNode,
+                     scopes: frozenset[str]) -> tuple[str, ...]:
     """``Type.field`` of each selected field the scopes allow, under allowed fields only (cached)."""
-    key = (id(ec.schema), ec.query or "", scopes)
+    key = (id(schema), query, scopes)
     found = _RETURNED.get(key)
     if found is None:
-        allowed = _allowed(ec, scopes)
-        selected = selected_coordinates(ec.schema._schema, ec.query or "", ec.graphql_document)
+        allowed = _allowed(schema.requirements, scopes)
+        selected = selected_coordinates(schema._schema, query, document)
         found = tuple(dict.fromkeys(f"{t}.{f}" for (t, f), above in selected
                                     if allowed((t, f)) and all(map(allowed, above))))
         if len(_RETURNED) >= 4096:
@@ -117,10 +116,9 @@ def _returned_fields(ec: Any, scopes: frozenset[str]) -> tuple[str, ...]:
     return found
 
 
-def _operation_name(ec: Any) -> str:
-    if ec.operation_name:
-        return str(ec.operation_name)
-    document = ec.graphql_document
+def _operation_name(operation_name: str | None, document: DocumentNode | None) -> str:
+    if operation_name:
+        return operation_name
     if document is None:
         return "(unparsed)"
     for definition in document.definitions:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from graph import GraphStore, open_store
+from graph import open_store
 from tests.api._data import publication
+from tests.api._faulty import FailingNikLookup
 from tests.api.conftest import Caller, Hub, start_hub
 
 
@@ -62,19 +62,6 @@ def test_body_size_limit(health: Caller, hub: Hub) -> None:
     assert response.status_code == 413
 
 
-class _Faulty:
-    """A store whose NIK lookup fails the way a driver does, with query text in the message."""
-
-    def __init__(self, inner: GraphStore) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def get_person_by_nik(self, nik: str, visibility: Any) -> Any:
-        raise RuntimeError(f"CypherSyntaxError: MATCH (p:Person {{nik: '{nik}'}}) RETURN p  -- at line 3")
-
-
 @pytest.fixture(scope="module")
 def strict_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """A hub with a low rate limit, the reject denial mode and a failing NIK lookup."""
@@ -82,7 +69,7 @@ def strict_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     store = open_store(str(tmp / "graph.sqlite"))
     store.publish(publication())
     try:
-        yield from start_hub(tmp, _Faulty(store), graphql_rate=0.5, graphql_burst=3)  # type: ignore[arg-type]
+        yield from start_hub(tmp, FailingNikLookup(store), graphql_rate=0.5, graphql_burst=3)  # type: ignore[arg-type]
     finally:
         store.close()
 
