@@ -34,7 +34,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from auth._audit_chain import GENESIS, ChainProblem, ChainReport, canonical, entry_hash, verify_rows
+from auth._audit_chain import GENESIS, ChainProblem, ChainReport, verify_rows
+from auth._audit_rows import BODY_KEYS, chain_rows, encode_body, insert_rows
 from auth._audit_writer import GroupWriter
 from auth._sqlite import SqliteFile
 from core.errors import InputError
@@ -139,27 +140,19 @@ class AuditLog:
         if not items:
             return []
         conn = self._db.conn()
-        seqs: list[int] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute("SELECT seq, hash FROM head WHERE one = 1").fetchone()
             seq, previous = row if row else (0, GENESIS)
-            for item in items:
-                seq += 1
-                body = canonical(_body(item))
-                digest = entry_hash(seq, previous, body)
-                conn.execute("INSERT INTO entries VALUES (?,?,?,?)", (seq, body, previous, digest))
-                conn.executemany("INSERT OR IGNORE INTO subjects VALUES (?,?,?)",
-                                 [("person", pid, seq) for pid in item.person_ids]
-                                 + [("household", hid, seq) for hid in item.household_ids])
-                previous = digest
-                seqs.append(seq)
-            conn.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?)", (seq, previous))
+            entries, subjects, head = chain_rows(items, seq, previous, _encode)
+            insert_rows(conn, "INSERT INTO entries", 4, entries)
+            insert_rows(conn, "INSERT OR IGNORE INTO subjects", 3, subjects)
+            conn.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?)", (seq + len(items), head))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        return seqs
+        return list(range(seq + 1, seq + len(items) + 1))
 
     def history(self, person_id: str, *, first: int = 20, after: str | None = None,
                 kind: str = "person") -> AuditPage:
@@ -219,6 +212,15 @@ def _body(entry: AuditEntry) -> dict[str, object]:
     for key in ("fields", "person_ids", "household_ids"):
         body[key] = list(body[key])  # type: ignore[call-overload]
     return body
+
+
+def _encode(entry: AuditEntry) -> str:
+    return encode_body(entry, _body)
+
+
+if tuple(sorted(f.name for f in fields(AuditEntry))) != BODY_KEYS:
+    # The direct encoder writes exactly these keys: a new field must be added there too.
+    raise RuntimeError(f"AuditEntry's fields are not auth._audit_rows.BODY_KEYS {BODY_KEYS}")
 
 
 def _entry(body: str) -> AuditEntry:
