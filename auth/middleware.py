@@ -28,6 +28,7 @@ from core.errors import HubError
 __all__ = ["PURPOSE_HEADER", "BearerAuthMiddleware", "error_response", "requires_scope"]
 
 PURPOSE_HEADER = "x-purpose"
+_PURPOSE = PURPOSE_HEADER.encode()
 
 
 class BearerAuthMiddleware:
@@ -42,8 +43,7 @@ class BearerAuthMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        authorization = headers.get("authorization")
+        authorization, purpose = _auth_headers(scope["headers"])
         access: Access | None = None
         kind, _, token = (authorization or "").partition(" ")
         # Other schemes (Basic on the token endpoint) are not ours to judge: the caller is anonymous.
@@ -51,7 +51,7 @@ class BearerAuthMiddleware:
             try:
                 if not token.strip():
                     raise _InvalidRequest()
-                access = await self.validator.authenticate(token.strip(), headers.get(PURPOSE_HEADER) or None)
+                access = await self.validator.authenticate(token.strip(), purpose or None)
             except HubError as exc:
                 if scope["type"] == "websocket":
                     # Closing before accepting makes the server answer the handshake with 403.
@@ -61,6 +61,19 @@ class BearerAuthMiddleware:
                 return
         scope.setdefault("state", {})["access"] = access
         await self.app(scope, receive, send)
+
+
+def _auth_headers(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
+    """``Authorization`` and ``X-Purpose`` (the last of each, any case): only these two are decoded,
+    not every header of every request."""
+    authorization = purpose = None
+    for key, value in headers:
+        name = key.lower()
+        if name == b"authorization":
+            authorization = value.decode("latin-1")
+        elif name == _PURPOSE:
+            purpose = value.decode("latin-1")
+    return authorization, purpose
 
 
 class _InvalidRequest(HubError):

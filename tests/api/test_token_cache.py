@@ -10,11 +10,19 @@ import httpx
 import pytest
 from authlib.integrations.httpx_client import OAuth2Client
 
-from auth import InvalidTokenError, TokenIssuer, close_auth, open_auth
+from auth import AuthComponents, Client, InvalidTokenError, PurposeError, TokenIssuer, close_auth, open_auth
 from hub._token_cache import CachedValidator
 from tests.api.conftest import Hub
 
 ME = {"query": "{ me { clientId } }"}
+_ISSUER = "http://127.0.0.1:1"
+
+
+def _cache_and_token(parts: AuthComponents) -> tuple[CachedValidator, Client, str]:
+    """A cache that never rechecks on its own, a client and one of its tokens."""
+    client, _ = parts.clients.add("kemenkes", "health_ministry")
+    token = TokenIssuer(parts.keys, issuer=_ISSUER, audience="dtsen-hub").issue(client)["access_token"]
+    return CachedValidator(parts, recheck=3600), client, token
 
 
 def test_revocation_and_disabling_apply_to_a_token_already_seen(hub: Hub) -> None:
@@ -70,12 +78,9 @@ def test_a_revocation_by_another_process_applies_within_the_revocation_delay(tmp
 
 
 def test_lookups_are_skipped_within_the_delay_but_not_after_a_change_in_this_process(tmp_path: Path) -> None:
-    issuer = "http://127.0.0.1:1"
-    parts = open_auth(tmp_path, issuer=issuer, audience="dtsen-hub")
+    parts = open_auth(tmp_path, issuer=_ISSUER, audience="dtsen-hub")
     try:
-        cache = CachedValidator(parts, recheck=3600)
-        client, _ = parts.clients.add("kemenkes", "health_ministry")
-        token = TokenIssuer(parts.keys, issuer=issuer, audience="dtsen-hub").issue(client)["access_token"]
+        cache, client, token = _cache_and_token(parts)
         lookups = []
         real = parts.ledger.is_revoked
         parts.ledger.is_revoked = lambda jti: lookups.append(jti) or real(jti)  # type: ignore[method-assign]
@@ -87,5 +92,25 @@ def test_lookups_are_skipped_within_the_delay_but_not_after_a_change_in_this_pro
         parts.ledger.revoke(access.token_id, access.expires_at, client.client_id)
         with pytest.raises(InvalidTokenError):                 # this process's own revocation: at once
             asyncio.run(cache.authenticate(token, "health_insurance"))
+    finally:
+        close_auth(parts)
+
+
+def test_each_purpose_is_checked_once_per_token_and_a_refusal_every_time(tmp_path: Path) -> None:
+    parts = open_auth(tmp_path, issuer=_ISSUER, audience="dtsen-hub")
+    try:
+        cache, _, token = _cache_and_token(parts)
+        checks: list[str | None] = []
+        real = parts.validator.with_purpose
+        parts.validator.with_purpose = (  # type: ignore[method-assign]
+            lambda access, purpose: checks.append(purpose) or real(access, purpose))
+        first = asyncio.run(cache.authenticate(token, "health_insurance"))
+        for _ in range(3):
+            again = asyncio.run(cache.authenticate(token, "health_insurance"))
+            assert again == first and again.purpose == "health_insurance"
+            with pytest.raises(PurposeError):
+                asyncio.run(cache.authenticate(token, "data_stewardship"))
+        # The first call went through the validator; then one check for the purpose and one per refusal.
+        assert checks.count("health_insurance") == 2 and checks.count("data_stewardship") == 3
     finally:
         close_auth(parts)
