@@ -65,7 +65,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as Info
 
-__all__ = ["execute", "plan_of"]
+__all__ = ["execute", "execute_plan", "plan_of"]
 
 Complete = Callable[[Any, "Planned", Any, Path, "Run"], Any]
 
@@ -434,6 +434,14 @@ def execute(schema: GraphQLSchema, document: DocumentNode, root_value: Any = Non
                                variable_values=variable_values, operation_name=operation_name,
                                middleware=middleware, is_awaitable=is_awaitable,
                                operation_extensions=operation_extensions, **kwargs)
+    return execute_plan(plan, schema, root_value, context_value, variable_values, is_awaitable,
+                        operation_extensions)
+
+
+def execute_plan(plan: Plan, schema: GraphQLSchema, root_value: Any, context_value: Any,
+                 variable_values: dict[str, Any] | None, is_awaitable: Callable[[Any], bool],
+                 operation_extensions: dict[str, Any] | None) -> Any:
+    """Run ``plan`` (from :func:`plan_of`) for one request: an ExecutionResult or an awaitable of one."""
     coerced = get_variable_values(schema, plan.operation.variable_definitions or (), variable_values or {},
                                   max_errors=50)
     if isinstance(coerced, list):

@@ -24,14 +24,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from graphql import DocumentNode, OperationDefinitionNode
+from graphql import DocumentNode
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.utils.operation import get_first_operation
 
 from schema.errors import ErrorShaping, shape_error
-from schema.executor import execute, plan_of
+from schema.executor import execute_plan, plan_of
 from schema.guard import AuditTrail, OperationGuard, audit_operation
 from schema.limits import TextValidationCache
 
@@ -79,13 +80,6 @@ def _validated(schema: Any, query: str) -> DocumentNode | None:
     return found[1] if found is not None and found[0] is schema else None
 
 
-def _operation_name(document: DocumentNode, provided: str | None) -> str | None:
-    if provided is not None:
-        return provided
-    first = next((d for d in document.definitions if isinstance(d, OperationDefinitionNode)), None)
-    return first.name.value if first is not None and first.name else None
-
-
 async def run_validated(schema: Any, query: str | None, variables: dict[str, Any] | None, context: Any,
                         operation_name: str | None, allowed: Iterable[OperationType] | None,
                         operation_extensions: dict[str, Any] | None) -> ExecutionResult | None:
@@ -97,11 +91,14 @@ async def run_validated(schema: Any, query: str | None, variables: dict[str, Any
     document = _validated(schema, query)
     if document is None:
         return None
-    name = _operation_name(document, operation_name)
-    if plan_of(schema._schema, document, name) is None:
+    if operation_name is None:              # as strawberry names it: the first operation's name
+        first = get_first_operation(document)
+        operation_name = first.name.value if first is not None and first.name else None
+    plan = plan_of(schema._schema, document, operation_name)
+    if plan is None:
         return None
-    result = execute(schema._schema, document, None, context, variables, name, None, optimized_is_awaitable,
-                     operation_extensions)
+    result = execute_plan(plan, schema._schema, None, context, variables, optimized_is_awaitable,
+                          operation_extensions)
     if optimized_is_awaitable(result):
         result = await result
     errors = result.errors
@@ -110,5 +107,5 @@ async def run_validated(schema: Any, query: str | None, variables: dict[str, Any
         if schema.shapes_errors:
             result.errors = errors = [shape_error(e) for e in errors]
     if schema.audits:
-        audit_operation(context, schema, query, document, name, result)
+        audit_operation(context, schema, query, document, operation_name, result)
     return ExecutionResult(data=result.data, errors=errors, extensions={})
