@@ -61,7 +61,8 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
     applier = DecisionApplier.for_data_dir(settings.data_dir, store)
     if applier is not None:
         store = ApplyingStore(store, applier)
-    routes = [*server.routes(), *graphql_routes(settings, store, audit, parts.policy), *review_routes()]
+    # /graphql first: the router tries routes in order, and nearly every request is for it
+    routes = [*graphql_routes(settings, store, audit, parts.policy), *server.routes(), *review_routes()]
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(BearerAuthMiddleware, validator=CachedValidator(
                         parts, recheck=settings.revocation_delay))])
