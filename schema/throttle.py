@@ -77,10 +77,16 @@ class Throttle:
                 await _reply(send, 429, "RATE_LIMITED", "too many requests for this client",
                              {"retry-after": str(max(1, math.ceil(wait)))})
                 return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body:
-            await _reply(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body} bytes", {})
-            return
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit():
+            if int(length) > self.max_body:
+                await _reply(send, 413, "PAYLOAD_TOO_LARGE", f"request body over {self.max_body} bytes", {})
+                return
+            if b"transfer-encoding" not in headers:
+                # The server delivers no more than Content-Length bytes: nothing left to count.
+                await self.app(scope, receive, send)
+                return
         seen = 0
         started = False
 

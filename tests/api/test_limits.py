@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,6 +61,24 @@ def test_body_size_limit(health: Caller, hub: Hub) -> None:
     response = httpx.post(hub.graphql_url, headers=health.headers(),
                           json={"query": "{ me { clientId } }" + padding})
     assert response.status_code == 413
+
+
+def test_body_size_limit_without_content_length(health: Caller, hub: Hub) -> None:
+    """A chunked body states no length: it is counted as it arrives and refused once over the limit."""
+    body = json.dumps({"query": "{ me { clientId } }" + " " * (hub.settings.graphql_max_body + 1)}).encode()
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(body), 4096):
+            yield body[start:start + 4096]
+
+    headers = {**health.headers(), "content-type": "application/json"}
+    response = httpx.post(hub.graphql_url, headers=headers, content=chunks())
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    small = json.dumps({"query": "{ me { clientId } }"}).encode()
+    response = httpx.post(hub.graphql_url, headers=headers, content=iter([small[:9], small[9:]]))
+    assert response.status_code == 200 and response.json()["data"]["me"]["clientId"]
 
 
 @pytest.fixture(scope="module")
