@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode
 
+from core.identity_cache import IdentityCache
 from graph.views import EnrolmentView, HouseholdView, MemberView, PersonView, RecordView
 
 if TYPE_CHECKING:
@@ -101,8 +102,7 @@ def _household_plan(nodes: Sequence[FieldNode], fragments: Fragments,
     return HouseholdPlan(members=_person_plan(persons, fragments, allowed) if persons else PersonPlan())
 
 
-_PLANS: dict[tuple[int, str, frozenset[str]], tuple[FieldNode, PersonPlan | HouseholdPlan]] = {}
-_MAX_PLANS = 4096
+_PLANS: IdentityCache[PersonPlan | HouseholdPlan] = IdentityCache(maxsize=4096)
 
 
 #: Where a connection's items sit below the connection field.
@@ -115,10 +115,10 @@ def plan_of(info: Any, kind: str, paths: tuple[tuple[str, ...], ...] = ((),)) ->
     raw = info._raw_info
     nodes = raw.field_nodes
     scopes = info.context.scopes
-    key = (id(nodes[0]), f"{kind}{paths}", scopes)
-    hit = _PLANS.get(key)
-    if hit is not None and hit[0] is nodes[0]:
-        return hit[1]
+    key = (kind, paths, scopes)
+    hit = _PLANS.get(key, nodes[0])
+    if hit is not None:
+        return hit
     rules = info.schema.requirements
 
     def allowed(type_name: str, field_name: str) -> bool:
@@ -137,9 +137,7 @@ def plan_of(info: Any, kind: str, paths: tuple[tuple[str, ...], ...] = ((),)) ->
         plan = _person_plan(targets, fragments, allowed) if targets else PersonPlan()
     else:
         plan = _household_plan(targets, fragments, allowed) if targets else HouseholdPlan()
-    if len(_PLANS) >= _MAX_PLANS:
-        _PLANS.pop(next(iter(_PLANS)))
-    _PLANS[key] = (nodes[0], plan)                    # the node kept alive, so its id stays its own
+    _PLANS.put(plan, key, nodes[0])
     return plan
 
 

@@ -22,6 +22,8 @@ from graphql import (
     get_named_type,
 )
 
+from core.identity_cache import IdentityCache
+
 __all__ = ["Selected", "selected_coordinates"]
 
 Coordinate = tuple[str, str]
@@ -66,18 +68,14 @@ def _selected(schema: GraphQLSchema, document: DocumentNode) -> tuple[Selected, 
     return tuple(out)
 
 
-_CACHE: dict[tuple[int, str], tuple[Selected, ...]] = {}
-_CACHE_SIZE = 1024
+_CACHE: IdentityCache[tuple[Selected, ...]] = IdentityCache(maxsize=1024)
 
 
 def selected_coordinates(schema: GraphQLSchema, query: str, document: DocumentNode) -> tuple[Selected, ...]:
     """Every field the document selects with the fields above it, in document order."""
     # Keyed by schema identity and text, never by the document: hashing an AST walks all of it.
-    key = (id(schema), query)
-    found = _CACHE.get(key)
+    found = _CACHE.get(query, schema)
     if found is None:
         found = _selected(schema, document)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = found
+        _CACHE.put(found, query, schema)
     return found

@@ -19,8 +19,6 @@ documents ``schema.executor`` plans (queries). Everything else takes the full pi
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -31,6 +29,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_first_operation
 
+from core.identity_cache import IdentityCache
 from schema.errors import ErrorShaping, shape_error
 from schema.executor import execute_plan, plan_of
 from schema.guard import AuditTrail, OperationGuard, audit_operation
@@ -38,9 +37,7 @@ from schema.limits import TextValidationCache
 
 __all__ = ["RememberValidated", "reproduces", "run_validated"]
 
-_VALIDATED: OrderedDict[tuple[int, str], tuple[Any, DocumentNode]] = OrderedDict()
-_LOCK = threading.Lock()
-_MAX = 1024
+_VALIDATED: IdentityCache[DocumentNode] = IdentityCache(maxsize=1024)
 
 
 class RememberValidated(SchemaExtension):
@@ -49,10 +46,7 @@ class RememberValidated(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ec = self.execution_context
         if ec.query and ec.graphql_document is not None and not ec.pre_execution_errors:
-            with _LOCK:
-                _VALIDATED[(id(ec.schema), ec.query)] = (ec.schema, ec.graphql_document)
-                while len(_VALIDATED) > _MAX:
-                    _VALIDATED.popitem(last=False)
+            _VALIDATED.put(ec.graphql_document, ec.query, ec.schema)
         yield
 
 
@@ -76,8 +70,7 @@ def reproduces(extensions: Iterable[Callable[[], SchemaExtension]]) -> tuple[boo
 
 
 def _validated(schema: Any, query: str) -> DocumentNode | None:
-    found = _VALIDATED.get((id(schema), query))
-    return found[1] if found is not None and found[0] is schema else None
+    return _VALIDATED.get(query, schema)
 
 
 async def run_validated(schema: Any, query: str | None, variables: dict[str, Any] | None, context: Any,

@@ -24,6 +24,8 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
+from core.identity_cache import IdentityCache
+
 __all__ = ["Limits", "limit_extensions"]
 
 
@@ -63,25 +65,19 @@ class TextValidationCache(ValidationCache):
     the text's hash is computed once per string. Same rules, same schema, same text: same errors.
     """
 
-    def __init__(self, maxsize: int = 1024) -> None:
-        super().__init__(maxsize=maxsize)
-        self._maxsize = maxsize
-
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
-        key = (id(ec.schema._schema), ec.query, tuple(map(id, ec.validation_rules)))
-        errors = _VALIDATED.get(key)
+        schema = ec.schema._schema
+        key = (ec.query, tuple(ec.validation_rules))        # rule classes compare by identity
+        errors = _VALIDATED.get(key, schema)
         if errors is None:
-            errors = self.cached_validate_document(ec.schema._schema, ec.graphql_document,
-                                                   ec.validation_rules)
-            if len(_VALIDATED) >= self._maxsize:
-                _VALIDATED.pop(next(iter(_VALIDATED)))
-            _VALIDATED[key] = errors
+            errors = self.cached_validate_document(schema, ec.graphql_document, ec.validation_rules)
+            _VALIDATED.put(errors, key, schema)
         ec.pre_execution_errors = errors
         yield
 
 
-_VALIDATED: dict[tuple[int, str | None, tuple[int, ...]], list[GraphQLError]] = {}
+_VALIDATED: IdentityCache[list[GraphQLError]] = IdentityCache(maxsize=1024)
 
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
