@@ -1,8 +1,9 @@
 """Group commit for the audit log: many concurrent requests, one SQLite transaction.
 
 A request that must not answer before its audit entry is stored awaits
-:meth:`GroupWriter.submit`'s future; one that only needs the entry stored in order need not
-wait at all. One thread drains whatever entries are waiting and appends them in a single
+:meth:`GroupWriter.submit`'s future; one that only needs the entry stored in order
+hands it to :meth:`GroupWriter.post`: no future to make and resolve, and a failure goes to
+``on_error`` instead. One thread drains whatever entries are waiting and appends them in a single
 transaction, so under load the cost of a commit is shared by every request in the batch,
 while the event loop never blocks on the disk. With ``linger`` the thread waits that long
 after the first entry of a batch before taking it: the server sets a few milliseconds, so the
@@ -34,23 +35,34 @@ class GroupWriter(Generic[T]):
     """Feeds batches of submitted items to ``append`` from one background thread."""
 
     def __init__(self, append: Callable[[Sequence[T]], list[int]], *, max_batch: int = 256,
-                 linger: float = 0.0) -> None:
+                 linger: float = 0.0, on_error: Callable[[BaseException, int], None] | None = None) -> None:
+        """``on_error(exc, count)`` learns of a batch that could not be appended and held
+        ``count`` posted items (items with a future learn through it instead)."""
         self._append = append
         self._max_batch = max_batch
         self._linger = linger
-        self._queue: queue.SimpleQueue[tuple[T | _Flush, Future[int]] | None] = queue.SimpleQueue()
+        self._on_error = on_error
+        self._queue: queue.SimpleQueue[tuple[T | _Flush, Future[int] | None] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def submit(self, item: T) -> Future[int]:
         """Queue ``item``; the future resolves to its sequence number once committed."""
         future: Future[int] = Future()
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
-                self._thread.start()
-        self._queue.put((item, future))
+        self._put((item, future))
         return future
+
+    def post(self, item: T) -> None:
+        """Queue ``item`` for nobody to wait on: the API's path, one queue put per entry."""
+        self._put((item, None))
+
+    def _put(self, queued: tuple[T | _Flush, Future[int] | None]) -> None:
+        if self._thread is None:    # checked again under the lock: only the first put starts it
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+                    self._thread.start()
+        self._queue.put(queued)
 
     def flush(self) -> None:
         """Return once everything submitted before this call is committed (or failed)."""
@@ -94,12 +106,19 @@ class GroupWriter(Generic[T]):
             try:
                 seqs = self._append([item for item, _ in batch])  # type: ignore[misc]
             except BaseException as exc:  # every waiter must learn its entry was not stored
+                posted = 0
                 for _, future in batch:
-                    future.set_exception(exc)
+                    if future is None:
+                        posted += 1
+                    else:
+                        future.set_exception(exc)
+                if posted and self._on_error is not None:
+                    self._on_error(exc, posted)
             else:
                 for (_, future), seq in zip(batch, seqs, strict=True):
-                    future.set_result(seq)
+                    if future is not None:
+                        future.set_result(seq)
             for future in marks:
-                future.set_result(0)
+                future.set_result(0)  # type: ignore[union-attr]
             if stop:
                 return

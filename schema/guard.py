@@ -15,6 +15,7 @@ request pays no transaction of its own; the log commits its queue when the serve
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -79,7 +80,7 @@ def audit_operation(ctx: Any, schema: Any, query: str | None, document: Document
     ctx.audited = True
     log.submit(AuditEntry(
         client_id=access.client_id, agency=access.agency, purpose=access.purpose,
-        operation=_operation_name(operation_name, document), document_hash=document_hash(query or ""),
+        operation=_operation_name(operation_name, document), document_hash=_document_hash(query or ""),
         fields=fields, person_ids=tuple(sorted(ctx.person_ids)),
         household_ids=tuple(sorted(ctx.household_ids)),
         outcome=_outcome(getattr(result, "data", None), errors)))
@@ -93,8 +94,14 @@ def audit_refusal(ctx: Any, query: str | None, errors: list[GraphQLError]) -> No
     ctx.audited = True
     access = ctx.access
     log.submit(AuditEntry(client_id=access.client_id, agency=access.agency, purpose=access.purpose,
-                          operation="(unparsed)", document_hash=document_hash(query or ""),
+                          operation="(unparsed)", document_hash=_document_hash(query or ""),
                           outcome=_outcome(None, errors)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _document_hash(query: str) -> str:
+    """:func:`auth.audit.document_hash`, once per query text: clients send the same few documents."""
+    return document_hash(query)
 
 
 _RETURNED: dict[tuple[int, str, frozenset[str]], tuple[str, ...]] = {}
