@@ -12,6 +12,7 @@ does not cover (a value of another type, a non-finite time) goes through ``canon
 from __future__ import annotations
 
 import functools
+import json
 import json.encoder
 import math
 import sqlite3
@@ -20,7 +21,7 @@ from typing import Any
 
 from auth._audit_chain import canonical, entry_hash
 
-__all__ = ["BODY_KEYS", "chain_rows", "encode_body", "insert_rows"]
+__all__ = ["BODY_KEYS", "chain_rows", "encode_body", "insert_rows", "subject_rows"]
 
 #: The body's keys in the sorted order ``canonical`` writes them: the fields of ``AuditEntry``.
 BODY_KEYS = ("agency", "client_id", "document_hash", "fields", "household_ids", "operation", "outcome",
@@ -54,22 +55,29 @@ def encode_body(entry: Any, generic: Callable[[Any], dict[str, Any]]) -> str:
 
 
 def chain_rows(items: Sequence[Any], seq: int, previous: str, encode: Callable[[Any], str]
-               ) -> tuple[list[object], list[object], str]:
-    """The flat ``entries`` and ``subjects`` parameters for ``items`` after ``(seq, previous)``,
-    and the last hash (the new head)."""
+               ) -> tuple[list[object], str]:
+    """The flat ``entries`` parameters for ``items`` after ``(seq, previous)``, and the last
+    hash (the new head)."""
     entries: list[object] = []
-    subjects: list[object] = []
     for item in items:
         seq += 1
         body = encode(item)
         digest = entry_hash(seq, previous, body)
         entries += (seq, body, previous, digest)
-        for pid in item.person_ids:
-            subjects += ("person", pid, seq)
-        for hid in item.household_ids:
-            subjects += ("household", hid, seq)
         previous = digest
-    return entries, subjects, previous
+    return entries, previous
+
+
+def subject_rows(entries: Sequence[tuple[int, str]]) -> list[object]:
+    """The flat ``subjects`` parameters, in key order, for stored ``(seq, body)`` entries: a
+    ``(kind, id, seq)`` row for each person and household id the body names."""
+    rows: list[tuple[str, str, int]] = []
+    for seq, body in entries:
+        data = json.loads(body)
+        rows += [("person", pid, seq) for pid in data.get("person_ids", ())]
+        rows += [("household", hid, seq) for hid in data.get("household_ids", ())]
+    rows.sort()
+    return [value for row in rows for value in row]
 
 
 def insert_rows(conn: sqlite3.Connection, verb: str, width: int, params: list[object]) -> None:

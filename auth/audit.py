@@ -12,6 +12,15 @@ its entries (:meth:`AuditLog.submit`): one thread commits whatever is waiting in
 transaction, the chain is extended in queue order, readers of this log first wait for the
 queue to drain, and :meth:`AuditLog.close` (the server's shutdown) commits what is left.
 
+The ``subjects`` index (kind, id, seq) behind :meth:`AuditLog.history` is not written with the
+entry: its keys are random, so each row dirtied a page of its own in every commit (and again at
+the WAL checkpoint), which was most of an entry's cost. It is built from the committed bodies,
+sorted, ``index_every`` entries per transaction once that many wait, and
+:meth:`AuditLog.history` first indexes whatever still waits, so its answers stay complete.
+``subjects_indexed`` holds the last entry indexed; one transaction inserts rows and moves it, so
+a kill leaves both as they were and the next indexing resumes. Durability is unchanged (WAL,
+``synchronous=NORMAL``): the entries are stored as before, the index is derived from them.
+
 Example:
     >>> log = AuditLog(tmp_path / "audit.sqlite")                                   # doctest: +SKIP
     >>> log.record(AuditEntry("kemenkes", "Kemenkes", "health_insurance", "person",
@@ -30,12 +39,11 @@ import json
 import logging
 import time
 from collections.abc import Iterable
-from concurrent.futures import Future
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from auth._audit_chain import GENESIS, ChainProblem, ChainReport, verify_rows
-from auth._audit_rows import BODY_KEYS, chain_rows, encode_body, insert_rows
+from auth._audit_rows import BODY_KEYS, chain_rows, encode_body, insert_rows, subject_rows
 from auth._audit_writer import GroupWriter
 from auth._sqlite import SqliteFile
 from core.errors import InputError
@@ -51,6 +59,7 @@ CREATE TABLE IF NOT EXISTS head (one INTEGER PRIMARY KEY CHECK (one = 1), seq IN
 CREATE TABLE IF NOT EXISTS subjects (kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL,
   PRIMARY KEY (kind, id, seq)) WITHOUT ROWID;
 """
+_WATERMARK = "CREATE TABLE subjects_indexed (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL)"
 _MAX_PAGE = 500
 _LOG = logging.getLogger(__name__)
 
@@ -102,27 +111,30 @@ class AuditPage:
 class AuditLog:
     """The audit log in one SQLite file."""
 
-    def __init__(self, path: Path, *, linger: float = 0.01) -> None:
+    def __init__(self, path: Path, *, linger: float = 0.01, index_every: int = 10_000) -> None:
         self._db = SqliteFile(path, _SCHEMA)
         self.path = self._db.path
+        self._index_every = index_every
+        self._indexed = self._add_watermark()
         # linger: how long queued entries gather before a commit (see auth._audit_writer)
-        self._writer: GroupWriter[AuditEntry] = GroupWriter(self.record_many, linger=linger)
+        self._writer: GroupWriter[AuditEntry] = GroupWriter(self.record_many, linger=linger,
+                                                            on_error=_log_failure)
 
     def record(self, entry: AuditEntry) -> int:
         """Append one entry now, in its own transaction; returns its sequence number."""
         return self.record_many([entry])[-1]
 
-    def submit(self, entry: AuditEntry) -> Future[int]:
+    def submit(self, entry: AuditEntry) -> None:
         """Queue an entry and return at once; a background thread commits it with whatever else
-        is queued, in one transaction. The future resolves to its sequence number.
+        is queued, in one transaction, in queue order.
 
         This is how the API records each operation without paying a transaction per request.
-        Nothing queued is lost on a normal shutdown: :meth:`close` commits it first. An entry
-        that cannot be stored is logged (logger ``auth.audit``) even when nobody awaits it.
+        Nothing is returned to wait on (no future per entry to make and resolve: readers of the
+        log wait for the queue anyway); a caller that needs the sequence number uses
+        :meth:`arecord`. Nothing queued is lost on a normal shutdown: :meth:`close` commits it
+        first. An entry that cannot be stored is logged (logger ``auth.audit``).
         """
-        future = self._writer.submit(entry)
-        future.add_done_callback(_log_failure)
-        return future
+        self._writer.post(entry)
 
     async def arecord(self, entry: AuditEntry) -> int:
         """Append from a request handler: returns once the entry is committed, without blocking the loop.
@@ -144,15 +156,61 @@ class AuditLog:
         try:
             row = conn.execute("SELECT seq, hash FROM head WHERE one = 1").fetchone()
             seq, previous = row if row else (0, GENESIS)
-            entries, subjects, head = chain_rows(items, seq, previous, _encode)
+            entries, head = chain_rows(items, seq, previous, _encode)
             insert_rows(conn, "INSERT INTO entries", 4, entries)
-            insert_rows(conn, "INSERT OR IGNORE INTO subjects", 3, subjects)
             conn.execute("INSERT OR REPLACE INTO head VALUES (1, ?, ?)", (seq + len(items), head))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        if seq + len(items) - self._indexed >= self._index_every:
+            try:
+                while self._index_waiting(self._index_every) - self._indexed >= self._index_every:
+                    pass
+            except Exception:   # the entries are stored; history() indexes them before it answers
+                _LOG.exception("audit log %s: could not index entries after %d", self.path, self._indexed)
         return list(range(seq + 1, seq + len(items) + 1))
+
+    def _add_watermark(self) -> int:
+        """Create ``subjects_indexed`` in a log from before it (whose entries were all indexed as
+        they were written), in place; returns the last entry indexed."""
+        conn = self._db.conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'subjects_indexed'").fetchone():
+                conn.execute(_WATERMARK)
+                head = conn.execute("SELECT seq FROM head WHERE one = 1").fetchone()
+                conn.execute("INSERT INTO subjects_indexed VALUES (1, ?)", (head[0] if head else 0,))
+                if head:
+                    _LOG.info("audit log %s migrated in place: entries are now indexed for history in "
+                              "batches; all %d so far were indexed", self.path, head[0])
+            (indexed,) = conn.execute("SELECT seq FROM subjects_indexed WHERE one = 1").fetchone()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return int(indexed)
+
+    def _index_waiting(self, limit: int) -> int:
+        """Index the subjects of up to ``limit`` entries not yet indexed, in one transaction,
+        inserted in key order so neighbouring rows share page writes; returns the last entry's seq."""
+        conn = self._db.conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            (indexed,) = conn.execute("SELECT seq FROM subjects_indexed WHERE one = 1").fetchone()
+            rows = conn.execute("SELECT seq, body FROM entries WHERE seq > ? ORDER BY seq LIMIT ?",
+                                (indexed, limit)).fetchall()
+            if rows:
+                insert_rows(conn, "INSERT OR IGNORE INTO subjects", 3, subject_rows(rows))
+                indexed = rows[-1][0]
+                conn.execute("UPDATE subjects_indexed SET seq = ? WHERE one = 1", (indexed,))
+            (head,) = conn.execute("SELECT coalesce(max(seq), 0) FROM entries").fetchone()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._indexed = indexed
+        return int(head)
 
     def history(self, person_id: str, *, first: int = 20, after: str | None = None,
                 kind: str = "person") -> AuditPage:
@@ -160,6 +218,9 @@ class AuditLog:
         if not 1 <= first <= _MAX_PAGE:
             raise InputError(f"first must be between 1 and {_MAX_PAGE}, not {first}", where="first")
         self._writer.flush()
+        last = self._index_waiting(self._index_every)
+        while self._indexed < last:     # not past ``last``: other processes may keep appending
+            self._index_waiting(self._index_every)
         before = _decode_cursor(after) if after else None
         rows = self._db.conn().execute(
             "SELECT e.seq, e.body, e.hash FROM subjects s JOIN entries e ON e.seq = s.seq "
@@ -201,9 +262,9 @@ class AuditLog:
         self._db.close()
 
 
-def _log_failure(future: Future[int]) -> None:
-    if future.exception() is not None:
-        _LOG.error("audit entry could not be stored in the audit log", exc_info=future.exception())
+def _log_failure(exc: BaseException, count: int) -> None:
+    _LOG.error("%d audit entr%s could not be stored in the audit log", count, "y" if count == 1 else "ies",
+               exc_info=exc)
 
 
 def _body(entry: AuditEntry) -> dict[str, object]:

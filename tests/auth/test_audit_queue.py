@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import sqlite3
 import threading
@@ -17,11 +18,12 @@ from tests.auth.test_audit import _entry
 
 def test_queued_entries_are_seen_by_readers_in_order_and_chain(tmp_path: Path) -> None:
     audit = AuditLog(tmp_path / "audit.sqlite")
-    futures = [audit.submit(_entry(n, people=(f"p{n}",))) for n in range(300)]
+    for n in range(300):
+        assert audit.submit(_entry(n, people=(f"p{n}",))) is None      # nothing to wait on
     # Readers wait for the queue: nothing submitted before the read is missing from it.
     entries = audit.entries(limit=1000)
     assert [e.entry.operation for e in entries] == [f"op{n}" for n in range(300)]
-    assert [f.result(timeout=5) for f in futures] == list(range(1, 301))
+    assert [e.seq for e in entries] == list(range(1, 301))
     assert audit.history("p299").entries[0].seq == 300
     assert audit.verify().ok
     audit.close()
@@ -65,14 +67,27 @@ def test_close_commits_what_is_queued(tmp_path: Path) -> None:
 def test_an_entry_that_cannot_be_stored_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     audit = AuditLog(tmp_path / "audit.sqlite")
     blocker = sqlite3.connect(tmp_path / "audit.sqlite")
-    blocker.execute("DROP TABLE subjects")                   # every insert now fails
+    blocker.execute("DROP TABLE head")                       # every append now fails
     blocker.commit()
     blocker.close()
-    future = audit.submit(_entry(1))
+    audit.submit(_entry(1))
+    audit.submit(_entry(2))
+    audit.close()                                            # nobody waits, yet the failure is seen
+    failures = [r for r in caplog.records if "could not be stored" in r.getMessage()]
+    assert failures and all(isinstance(r.exc_info[1], sqlite3.OperationalError)  # type: ignore[index]
+                            for r in failures)
+    assert sum(int(r.getMessage().split()[0]) for r in failures) == 2     # both entries counted
+
+
+def test_an_awaited_entry_that_cannot_be_stored_raises_for_its_caller(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.sqlite")
+    blocker = sqlite3.connect(tmp_path / "audit.sqlite")
+    blocker.execute("DROP TABLE head")
+    blocker.commit()
+    blocker.close()
     with pytest.raises(sqlite3.OperationalError):
-        future.result(timeout=5)
+        asyncio.run(audit.arecord(_entry(1)))
     audit.close()
-    assert any("could not be stored" in r.message for r in caplog.records)
 
 
 def _submit_from_a_process(path: str, offset: int, count: int, go: Any) -> None:

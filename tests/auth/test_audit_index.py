@@ -1,0 +1,138 @@
+"""The subjects index behind AuditLog.history: built after the entries, in batches, never incomplete."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import auth.audit
+from auth import AuditLog
+from auth._audit_chain import GENESIS, entry_hash
+from tests.auth.test_audit import _entry
+
+
+def _indexed(path: Path) -> tuple[int, int]:
+    """(the watermark, how many distinct entries have subjects rows)."""
+    conn = sqlite3.connect(path)
+    try:
+        (mark,) = conn.execute("SELECT seq FROM subjects_indexed").fetchone()
+        (count,) = conn.execute("SELECT count(DISTINCT seq) FROM subjects").fetchone()
+        return mark, count
+    finally:
+        conn.close()
+
+
+def test_history_indexes_what_waits_before_it_answers(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.sqlite", index_every=1000)
+    audit.record_many([_entry(n, people=(f"p{n % 7}", "shared")) for n in range(300)])
+    assert _indexed(audit.path) == (0, 0)                       # nothing indexed on the write path
+    page = audit.history("shared", first=500)
+    assert [e.seq for e in page.entries] == list(range(300, 0, -1))
+    assert [e.seq for e in audit.history("p3", first=500).entries] == [n + 1 for n in range(299, -1, -1)
+                                                                        if n % 7 == 3]
+    assert [e.seq for e in audit.history("h9", first=2, kind="household").entries] == [300, 299]
+    assert _indexed(audit.path) == (300, 300)
+    audit.close()
+
+
+def test_history_pages_through_a_backlog_larger_than_one_indexing_transaction(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.sqlite", index_every=10_000)
+    audit._index_every = 40                                     # history indexes 40 entries per transaction
+    audit.record_many([_entry(n, people=("p1",)) for n in range(130)])
+    seen, after = [], None
+    while True:
+        page = audit.history("p1", first=50, after=after)
+        seen += [e.seq for e in page.entries]
+        if not page.has_next_page:
+            break
+        after = page.end_cursor
+    assert seen == list(range(130, 0, -1))
+    audit.close()
+
+
+def test_the_writer_indexes_once_enough_entries_wait(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.sqlite", index_every=50)
+    for n in range(120):
+        audit.submit(_entry(n, people=(f"p{n}",)))
+    audit.close()
+    mark, count = _indexed(tmp_path / "audit.sqlite")
+    assert mark >= 100 and count == mark                        # indexed without a reader asking
+    reopened = AuditLog(tmp_path / "audit.sqlite")
+    assert reopened.history("p119").entries[0].seq == 120       # and the rest on demand
+    assert reopened.verify().ok
+    reopened.close()
+
+
+def test_an_indexing_failure_loses_nothing_and_the_next_reader_catches_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    audit = AuditLog(tmp_path / "audit.sqlite", index_every=10)
+    real = auth.audit.insert_rows
+
+    def half_then_fail(conn: sqlite3.Connection, verb: str, width: int, params: list[object]) -> None:
+        real(conn, verb, width, params)
+        if "subjects" in verb:
+            raise sqlite3.OperationalError("disk I/O error")    # as if killed after the rows went in
+
+    monkeypatch.setattr(auth.audit, "insert_rows", half_then_fail)
+    assert audit.record_many([_entry(n, people=(f"p{n}",)) for n in range(12)]) == list(range(1, 13))
+    assert any("could not index" in r.getMessage() for r in caplog.records)
+    assert _indexed(audit.path) == (0, 0)                       # rolled back whole: rows and mark together
+    monkeypatch.setattr(auth.audit, "insert_rows", real)
+    assert audit.history("p11").entries[0].seq == 12
+    assert _indexed(audit.path) == (12, 12)
+    audit.close()
+
+
+_OLD_SCHEMA = """
+CREATE TABLE entries (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TABLE head (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE subjects (kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (kind, id, seq)) WITHOUT ROWID;
+"""
+
+
+def _old_log(path: Path, count: int) -> None:
+    """A log as the hub wrote it before the deferred index: every entry's subjects in its commit."""
+    conn = sqlite3.connect(path)
+    conn.executescript(_OLD_SCHEMA)
+    previous = GENESIS
+    for seq in range(1, count + 1):
+        body = auth.audit._encode(_entry(seq, people=(f"p{seq}", "shared")))
+        digest = entry_hash(seq, previous, body)
+        conn.execute("INSERT INTO entries VALUES (?, ?, ?, ?)", (seq, body, previous, digest))
+        conn.executemany("INSERT INTO subjects VALUES (?, ?, ?)",
+                         [("person", f"p{seq}", seq), ("person", "shared", seq), ("household", "h9", seq)])
+        previous = digest
+    conn.execute("INSERT INTO head VALUES (1, ?, ?)", (count, previous))
+    conn.commit()
+    conn.close()
+
+
+def test_a_log_from_before_the_deferred_index_is_migrated_in_place(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "audit.sqlite"
+    _old_log(path, 25)
+    with caplog.at_level(logging.INFO, logger="auth.audit"):
+        audit = AuditLog(path, index_every=1000)
+    assert any("migrated in place" in r.getMessage() and "25" in r.getMessage() for r in caplog.records)
+    assert _indexed(path) == (25, 25)                           # its entries were indexed as written
+    audit.record_many([_entry(n, people=(f"p{n}", "shared")) for n in range(26, 31)])
+    assert [e.seq for e in audit.history("shared", first=100).entries] == list(range(30, 0, -1))
+    assert audit.verify().ok
+    audit.close()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="auth.audit"):
+        AuditLog(path).close()                                  # once only
+    assert not any("migrated" in r.getMessage() for r in caplog.records)
+
+
+def test_a_fresh_log_says_nothing_about_migrating(tmp_path: Path, caplog: Any) -> None:
+    with caplog.at_level(logging.INFO, logger="auth.audit"):
+        AuditLog(tmp_path / "audit.sqlite").close()
+    assert not any("migrated" in r.getMessage() for r in caplog.records)
+    assert _indexed(tmp_path / "audit.sqlite") == (0, 0)
