@@ -9,11 +9,16 @@ is the scope check. For those, the built graphql-core schema gets a plain resolv
 the same :class:`schema.requirements.RequireScopes` check (its :meth:`~RequireScopes.guard`),
 then the attribute or the function (given the same strawberry ``Info`` it would get).
 Fields with arguments, or any other extension, keep strawberry's resolver unchanged.
+
+A lean resolver that only reads an attribute carries an :class:`AttributeRead` saying so
+(:func:`attribute_read`), so ``schema.executor`` can read the attribute itself behind the same
+check, without building the ``Info`` nobody would look at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLObjectType
@@ -22,7 +27,7 @@ from strawberry.types.field import StrawberryField
 
 from schema.requirements import RequireScopes
 
-__all__ = ["install_lean_resolvers"]
+__all__ = ["AttributeRead", "attribute_read", "install_lean_resolvers"]
 
 
 def install_lean_resolvers(schema: Any) -> int:
@@ -44,14 +49,39 @@ def install_lean_resolvers(schema: Any) -> int:
 Reader = Callable[[Any, Any], Any]
 
 
+@dataclass(frozen=True, slots=True)
+class AttributeRead:
+    """What a lean resolver does when all it does is read ``attribute`` of its source.
+
+    ``check`` is the field's scope check (None for a public field): the resolver raises its
+    FORBIDDEN error when ``check`` denies the caller's scopes, and reads the attribute otherwise.
+    """
+
+    attribute: str
+    check: RequireScopes | None
+
+
+_MARK = "dtsen_attribute_read"
+
+
+def attribute_read(resolve: Any) -> AttributeRead | None:
+    """The :class:`AttributeRead` of a lean resolver that only reads an attribute, else None."""
+    mark = getattr(resolve, _MARK, None)
+    return mark if isinstance(mark, AttributeRead) else None
+
+
 def _lean(field: StrawberryField, info_class: Any) -> Reader | None:
     checks = list(field.extensions)
     if field.arguments or len(checks) > 1 or any(not isinstance(e, RequireScopes) for e in checks):
         return None
     read = _reader(field, info_class)
-    if read is None or not checks:
-        return read
-    return checks[0].guard(read)
+    if read is None:
+        return None
+    check = checks[0] if checks else None
+    lean = read if check is None else check.guard(read)
+    if field.base_resolver is None:
+        setattr(lean, _MARK, AttributeRead(field.python_name, check))
+    return lean
 
 
 def _reader(field: StrawberryField, info_class: Any) -> Reader | None:

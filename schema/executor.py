@@ -22,6 +22,14 @@ What stays the same, by construction:
 * Awaitable results (the Neo4j store resolves in worker threads) are gathered per selection
   set and per list, as graphql-core does, so DataLoaders still batch.
 
+Most of the hub's fields are lean resolvers that only read an attribute behind a scope check
+(``schema._lean.AttributeRead``). For those the executor asks the same check
+(:meth:`RequireScopes.allows <schema.requirements.RequireScopes.allows>`) and reads the
+attribute itself: the ``Info`` only that resolver would see is never built. A denied field
+takes the ordinary path, so its resolver raises the FORBIDDEN error as before. A String, ID or
+Boolean leaf whose value is already a ``str`` or ``bool`` is returned as is (its scalar's
+coercion is the identity there), and a leaf's response path is built only for an error.
+
 A document is planned only when that is plainly equivalent: one query operation with no
 directives (``@skip``/``@include`` depend on variables), no fragment variables, and no
 interface or union types. Anything else, and any request with resolver middleware, goes to
@@ -63,7 +71,10 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as Info
+
+from schema._lean import attribute_read
 
 __all__ = ["execute", "execute_plan", "plan_of"]
 
@@ -83,6 +94,12 @@ class Planned:
     has_args: bool
     non_null: bool
     complete: Complete = field(repr=False, default=None)  # type: ignore[assignment]
+    #: For a lean attribute read whose completion needs no ``Info``: the attribute the resolver reads,
+    attribute: str | None = None
+    #: ... and its scope check (None: public).
+    allows: Callable[[frozenset[str]], bool] | None = field(repr=False, default=None)
+    #: For a leaf: the Python type whose values its scalar outputs unchanged, if there is one.
+    unchanged: type | None = None
 
 
 @dataclass(slots=True)
@@ -133,6 +150,10 @@ class Run:
 # --- running a plan ------------------------------------------------------------------------------
 
 
+#: Types none of whose values is awaitable, whatever ``is_awaitable`` the request uses.
+_PLAIN = frozenset({str, int, bool, float, type(None), list, dict})
+
+
 def _execute_fields(fields: list[Planned], source: Any, path: Path | None, run: Run) -> Any:
     out: dict[str, Any] = {}
     pending: list[str] | None = None
@@ -140,7 +161,7 @@ def _execute_fields(fields: list[Planned], source: Any, path: Path | None, run: 
         for planned in fields:
             value = _execute_field(planned, source, path, run)
             out[planned.key] = value
-            if run.is_awaitable(value):
+            if type(value) not in _PLAIN and run.is_awaitable(value):
                 (pending := pending if pending is not None else []).append(planned.key)
     except Exception:
         if pending:
@@ -173,6 +194,10 @@ async def _gather_object(out: dict[str, Any], keys: list[str]) -> dict[str, Any]
 
 
 def _execute_field(planned: Planned, source: Any, parent_path: Path | None, run: Run) -> Any:
+    if planned.attribute is not None:
+        value = _read_field(planned, planned.attribute, source, parent_path, run)
+        if value is not _DENIED:
+            return value
     path = Path(parent_path, planned.key, planned.parent.name)
     if planned.definition is None:                      # __typename
         return planned.parent.name
@@ -181,6 +206,8 @@ def _execute_field(planned: Planned, source: Any, parent_path: Path | None, run:
         args = (get_argument_values(planned.definition, planned.nodes[0], run.variables)
                 if planned.has_args else {})
         result = planned.resolve(source, info, **args)
+        if type(result) is planned.unchanged:
+            return result
         if run.is_awaitable(result):
             return _await_field(planned, info, path, result, run)
         completed = planned.complete(result, planned, info, path, run)
@@ -188,6 +215,33 @@ def _execute_field(planned: Planned, source: Any, parent_path: Path | None, run:
             return _await_completed(planned, path, completed, run)
         return completed
     except Exception as raw:
+        run.field_error(raw, planned.non_null, planned.nodes, path)
+        return None
+
+
+_DENIED = object()
+
+
+def _read_field(planned: Planned, attribute: str, source: Any, parent_path: Path | None, run: Run) -> Any:
+    """What the lean resolver reading ``attribute`` and then completion give, or _DENIED.
+
+    Completion here needs no ``Info`` (planning made sure); a denied field is left to the
+    ordinary path, where the resolver raises the FORBIDDEN error.
+    """
+    try:
+        allows = planned.allows
+        if allows is not None and not allows(run.context.scopes):
+            return _DENIED
+        value = getattr(source, attribute)
+        if type(value) is planned.unchanged:
+            return value
+        path = Path(parent_path, planned.key, planned.parent.name)
+        completed = planned.complete(value, planned, None, path, run)
+        if run.is_awaitable(completed):
+            return _await_completed(planned, path, completed, run)
+        return completed
+    except Exception as raw:
+        path = Path(parent_path, planned.key, planned.parent.name)
         run.field_error(raw, planned.non_null, planned.nodes, path)
         return None
 
@@ -398,7 +452,20 @@ class _Planner:
                           isinstance(definition.type, GraphQLNonNull))
         sub_sets = [n.selection_set for n in nodes if n.selection_set is not None]
         planned.complete = _completion(definition.type, lambda inner: self.fields(inner, sub_sets))
+        nullable = definition.type.of_type if planned.non_null else definition.type
+        if is_leaf_type(nullable):
+            planned.unchanged = _UNCHANGED.get(nullable.coerce_output_value)
+        read = attribute_read(resolve)
+        # Completing a leaf or an object without is_type_of never looks at the Info.
+        if read is not None and not has_args and (is_leaf_type(named) or named.is_type_of is None):
+            planned.attribute = read.attribute
+            planned.allows = read.check.allows if read.check is not None else None
         return planned
+
+
+#: Output coercions that return a value of this Python type unchanged.
+_UNCHANGED: dict[Callable[[Any], Any], type] = {serialize_string: str, serialize_id: str,
+                                                 serialize_boolean: bool}
 
 
 _Entry = tuple[DocumentNode, GraphQLSchema, Plan | None]

@@ -94,7 +94,9 @@ class RequireScopes(FieldExtension):
         self.requires = requires
         self._decided: dict[frozenset[str], bool] = {}
 
-    def _allows(self, scopes: frozenset[str]) -> bool:
+    def allows(self, scopes: frozenset[str]) -> bool:
+        """Whether ``scopes`` pass this check: the one decision :meth:`resolve`, :meth:`guard` and
+        ``schema.executor`` (for a lean attribute read) all take."""
         decided = self._decided.get(scopes)
         if decided is None:
             decided = self.requires.allows(scopes)
@@ -105,7 +107,7 @@ class RequireScopes(FieldExtension):
 
     def _deny(self, info: Any) -> GraphQLError | None:
         context = info.context
-        if self._allows(context.scopes):
+        if self.allows(context.scopes):
             return None
         label = f"{info.path.typename}.{info.field_name}"
         return forbidden(label, self.requires, context.client_id)

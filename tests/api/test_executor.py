@@ -15,18 +15,22 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import graphql
 import pytest
+import strawberry
 from graphql import GraphQLObjectType, GraphQLSchema, parse
 
 from graph import open_store
 from resolvers.context import ApiConfig, RequestContext, Services
 from schema import executor
+from schema._lean import attribute_read, install_lean_resolvers
 from schema.executor import plan_of
 from schema.limits import Limits, limit_extensions
+from schema.requirements import PUBLIC, scoped
 from schema.visibility import SchemaRegistry
 from tests.api._data import publication
 from tests.api._operations import ACCESS, access, operations
@@ -114,7 +118,7 @@ type Query {
 type Item {
   id: ID!  name: String  boom: String  strictBoom: String!  nothing: String!  child: Item  strictChild: Item!
   children: [Item]  strictChildren: [Item!]  tags: [String!]  looseTags: [String]  laterName: String
-  laterBoom: String!  laterSoftBoom: String
+  laterBoom: String!  laterSoftBoom: String  odd: String  oddId: ID  oddFlag: Boolean
 }
 """
 
@@ -159,6 +163,10 @@ def faults_schema() -> GraphQLSchema:
         (item_type, "looseTags"): lambda s, _i: ["a", None, 3],
         (item_type, "laterName"): later, (item_type, "laterBoom"): later_boom,
         (item_type, "laterSoftBoom"): later_boom,
+        # values of the wrong type for the scalar: coerced for item 1, refused for items 2 and 3
+        (item_type, "odd"): lambda s, _i: {1: 5, 2: [1], 3: {"a": 1}}[s["n"]],
+        (item_type, "oddId"): lambda s, _i: {1: 7, 2: True, 3: 2.5}[s["n"]],
+        (item_type, "oddFlag"): lambda s, _i: {1: 0, 2: "yes", 3: None}[s["n"]],
     }
     for (parent, name), resolve in resolvers.items():
         parent.fields[name].resolve = resolve
@@ -182,6 +190,7 @@ FAULTS = [
     # an awaited sibling still running when a non-null error nulls the parent: its error is dropped
     "{ item { laterSoftBoom strictBoom } items { laterSoftBoom laterName strictBoom } }",
     "{ looseItems { laterSoftBoom } strictItems { laterSoftBoom child { laterBoom } } }",
+    "{ items { odd } strict { oddId oddFlag } looseItems { oddId oddFlag } }",
 ]
 
 
@@ -202,3 +211,109 @@ def test_errors_are_located_and_propagate_as_graphql_core_does(query: str) -> No
         return result.data, sorted((e.formatted for e in result.errors or []), key=repr)
 
     assert answer(executor.execute) == answer(graphql.execute)
+
+
+# --- lean attribute reads, which the executor does itself (schema._lean.AttributeRead) -------------
+
+
+class Source:
+    """An object whose attributes come from ``values``; every read is logged, and a ``Boom`` raises."""
+
+    def __init__(self, log: list[str], **values: Any) -> None:
+        self._log = log
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self._log.append(name)
+        try:
+            value = self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        if value is Boom:
+            raise Boom(f"{name} broke")
+        return value
+
+
+SECRET = [["secret:read"]]
+
+
+@strawberry.type
+class Thing:
+    thing_id: strawberry.ID = scoped(PUBLIC, name="id")
+    name: str | None = scoped(PUBLIC)
+    strict_name: str = scoped(PUBLIC)
+    flag: bool | None = scoped(PUBLIC)
+    count: int | None = scoped(PUBLIC)
+    tags: list[str] | None = scoped(PUBLIC)
+    secret: str | None = scoped(SECRET)
+    strict_secret: str = scoped(SECRET)
+    child: Thing | None = scoped(PUBLIC)
+    secret_child: Thing | None = scoped(SECRET)
+
+
+#: Per thing: what each field's attribute holds (defaults below), including values of the wrong type.
+THINGS: list[dict[str, Any]] = [
+    {},
+    {"thing_id": 7, "name": 5, "flag": 1, "count": True, "tags": ["a", 1]},   # coerced, not refused
+    {"thing_id": True, "name": [1], "flag": "yes", "count": 2**40},            # refused by the scalars
+    {"name": Boom, "strict_name": None},                                       # a raise; null for non-null
+    {"name": ValueError("returned, not raised"), "tags": ["a", None], "child": "not an object"},
+    {"strict_name": Boom, "secret": Boom, "child": None},
+]
+_DEFAULTS = {"thing_id": "1", "name": "a", "strict_name": "s", "flag": True, "count": 3, "tags": ["t"],
+             "secret": "x", "strict_secret": "y"}
+
+
+def _thing(log: list[str], depth: int, **values: Any) -> Source:
+    child = _thing(log, depth - 1) if depth else None
+    return Source(log, **{**_DEFAULTS, "child": child, "secret_child": child, **values})
+
+
+@strawberry.type
+class Things:
+    things: list[Thing | None] = scoped(PUBLIC, resolver=lambda: [_thing(_READS, 1, **v) for v in THINGS])
+    one: Thing | None = scoped(PUBLIC, resolver=lambda: _thing(_READS, 1))
+
+
+_READS: list[str] = []
+
+LEAN_QUERIES = [
+    "{ things { id name strictName flag count tags } }",
+    "{ things { name flag count tags } }",
+    "{ things { label: name named: strictName } }",                # an error's path has the alias
+    "{ things { id name child { id name strictName } } }",
+    "{ one { secret strictSecret secretChild { id } } things { name secret } }",
+    "{ things { strictSecret } one { id } }",
+    "{ one { child { strictName secret } } things { child { id secret } } }",
+]
+
+
+@dataclass
+class Caller:
+    scopes: frozenset[str]
+    client_id: str = "tester"
+
+
+@pytest.mark.parametrize("scopes", [frozenset(), frozenset({"secret:read"})], ids=["denied", "allowed"])
+@pytest.mark.parametrize("query", LEAN_QUERIES)
+def test_lean_attribute_reads_answer_and_deny_as_graphql_core_does(query: str,
+                                                                   scopes: frozenset[str]) -> None:
+    built = strawberry.Schema(query=Things)
+    assert install_lean_resolvers(built) > 0
+    schema = built._schema
+    assert attribute_read(schema.type_map["Thing"].fields["secret"].resolve) is not None
+    document = parse(query)
+    assert plan_of(schema, document, None) is not None
+
+    def answer(execute: Any) -> tuple[Any, list[dict[str, Any]], list[str]]:
+        _READS.clear()
+        result = execute(schema, document, context_value=Caller(scopes), is_awaitable=inspect.isawaitable)
+        errors = sorted((e.formatted for e in result.errors or []), key=repr)
+        return result.data, errors, list(_READS)
+
+    planned = answer(executor.execute)
+    assert planned == answer(graphql.execute)
+    if not scopes:         # a denied field's attribute is never read
+        assert not {"secret", "strict_secret", "secret_child"} & set(planned[2])
