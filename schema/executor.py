@@ -40,8 +40,6 @@ through both and compares the answers.
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +72,7 @@ from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_ite
 from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as Info
 
+from core.identity_cache import IdentityCache
 from schema._lean import attribute_read
 
 __all__ = ["execute", "execute_plan", "plan_of"]
@@ -468,24 +467,17 @@ _UNCHANGED: dict[Callable[[Any], Any], type] = {serialize_string: str, serialize
                                                  serialize_boolean: bool}
 
 
-_Entry = tuple[DocumentNode, GraphQLSchema, Plan | None]
-_PLANS: OrderedDict[tuple[int, int, str | None], _Entry] = OrderedDict()
-_PLANS_LOCK = threading.Lock()
-_MAX_PLANS = 1024
+# (plan,): a document that cannot be planned is remembered too, as (None,)
+_PLANS: IdentityCache[tuple[Plan | None]] = IdentityCache(maxsize=1024)
 
 
 def plan_of(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> Plan | None:
     """The plan of ``document`` on ``schema`` (cached), or None where graphql-core must execute it."""
-    key = (id(schema), id(document), operation_name)
-    found = _PLANS.get(key)
-    # The entry holds the document and schema, so their ids cannot be reused while it exists.
-    if found is not None and found[0] is document and found[1] is schema:
-        return found[2]
+    found = _PLANS.get(operation_name, schema, document)
+    if found is not None:
+        return found[0]
     plan = _plan(schema, document, operation_name)
-    with _PLANS_LOCK:
-        _PLANS[key] = (document, schema, plan)
-        while len(_PLANS) > _MAX_PLANS:
-            _PLANS.popitem(last=False)
+    _PLANS.put((plan,), operation_name, schema, document)
     return plan
 
 

@@ -24,6 +24,7 @@ from graphql import ExecutionResult as CoreResult
 from strawberry.extensions import SchemaExtension
 
 from auth.audit import AuditEntry, document_hash
+from core.identity_cache import IdentityCache
 from schema._analysis import selected_coordinates
 from schema.requirements import forbidden
 
@@ -104,22 +105,19 @@ def _document_hash(query: str) -> str:
     return document_hash(query)
 
 
-_RETURNED: dict[tuple[int, str, frozenset[str]], tuple[str, ...]] = {}
+_RETURNED: IdentityCache[tuple[str, ...]] = IdentityCache(maxsize=4096)
 
 
 def _returned_fields(schema: Any, query: str, document: DocumentNode,
                      scopes: frozenset[str]) -> tuple[str, ...]:
     """``Type.field`` of each selected field the scopes allow, under allowed fields only (cached)."""
-    key = (id(schema), query, scopes)
-    found = _RETURNED.get(key)
+    found = _RETURNED.get((query, scopes), schema)
     if found is None:
         allowed = _allowed(schema.requirements, scopes)
         selected = selected_coordinates(schema._schema, query, document)
         found = tuple(dict.fromkeys(f"{t}.{f}" for (t, f), above in selected
                                     if allowed((t, f)) and all(map(allowed, above))))
-        if len(_RETURNED) >= 4096:
-            _RETURNED.pop(next(iter(_RETURNED)))
-        _RETURNED[key] = found
+        _RETURNED.put(found, (query, scopes), schema)
     return found
 
 
