@@ -65,19 +65,26 @@ class TextValidationCache(ValidationCache):
     the text's hash is computed once per string. Same rules, same schema, same text: same errors.
     """
 
+    def __init__(self, maxsize: int = 1024) -> None:
+        super().__init__(maxsize=maxsize)
+        self._validated = _validated(maxsize)
+
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
         schema = ec.schema._schema
         key = (ec.query, tuple(ec.validation_rules))        # rule classes compare by identity
-        errors = _VALIDATED.get(key, schema)
+        errors = self._validated.get(key, schema)
         if errors is None:
             errors = self.cached_validate_document(schema, ec.graphql_document, ec.validation_rules)
-            _VALIDATED.put(errors, key, schema)
+            self._validated.put(errors, key, schema)
         ec.pre_execution_errors = errors
         yield
 
 
-_VALIDATED: IdentityCache[list[GraphQLError]] = IdentityCache(maxsize=1024)
+@functools.cache
+def _validated(maxsize: int) -> IdentityCache[list[GraphQLError]]:
+    """The validation results every request shares, bounded by ``Limits.cache_size``."""
+    return IdentityCache(maxsize)
 
 
 def limit_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:

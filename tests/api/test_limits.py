@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from graph import open_store
+from schema.limits import TextValidationCache
 from tests.api._data import publication
 from tests.api._faulty import FailingNikLookup
 from tests.api.conftest import Caller, Hub, start_hub
@@ -127,3 +128,11 @@ def test_reject_mode_refuses_the_whole_operation(strict_hub: Hub) -> None:
     assert rejected.data is None
     assert [e["message"].split(" ")[0] for e in rejected.errors] == ["Person.health", "Person.records"]
     assert rejected.codes() == ["FORBIDDEN", "FORBIDDEN"]
+
+
+def test_validation_results_are_bounded_by_the_cache_size_limit() -> None:
+    """``Limits.cache_size`` bounds the shared validation cache, as it bounds the parser cache."""
+    small, again = TextValidationCache(maxsize=3), TextValidationCache(maxsize=3)
+    default = TextValidationCache()
+    assert small._validated.maxsize == 3 and small._validated is again._validated
+    assert default._validated.maxsize == 1024 and default._validated is not small._validated
