@@ -68,14 +68,14 @@ def chain_rows(items: Sequence[Any], seq: int, previous: str, encode: Callable[[
     return entries, previous
 
 
-def subject_rows(entries: Sequence[tuple[int, str]]) -> list[object]:
-    """The flat ``subjects`` parameters, in key order, for stored ``(seq, body)`` entries: a
-    ``(kind, id, seq)`` row for each person and household id the body names."""
-    rows: list[tuple[str, str, int]] = []
+def subject_rows(entries: Sequence[tuple[int, str]], span: int) -> list[object]:
+    """The flat ``subjects_by_span`` parameters, in key order, for stored ``(seq, body)`` entries: a
+    ``(seq // span, kind, id, seq)`` row for each person and household id the body names."""
+    rows: list[tuple[int, str, str, int]] = []
     for seq, body in entries:
         data = json.loads(body)
-        rows += [("person", pid, seq) for pid in data.get("person_ids", ())]
-        rows += [("household", hid, seq) for hid in data.get("household_ids", ())]
+        rows += [(seq // span, "person", pid, seq) for pid in data.get("person_ids", ())]
+        rows += [(seq // span, "household", hid, seq) for hid in data.get("household_ids", ())]
     rows.sort()
     return [value for row in rows for value in row]
 
