@@ -27,6 +27,18 @@ def _indexed(path: Path) -> tuple[int, int]:
         conn.close()
 
 
+def _every_page(audit: AuditLog, subject: str, first: int) -> list[int]:
+    """The sequence numbers of every entry naming ``subject``, page by page as a client reads them."""
+    seen: list[int] = []
+    after = None
+    while True:
+        page = audit.history(subject, first=first, after=after)
+        seen += [e.seq for e in page.entries]
+        if not page.has_next_page:
+            return seen
+        after = page.end_cursor
+
+
 def test_history_indexes_what_waits_before_it_answers(tmp_path: Path) -> None:
     audit = AuditLog(tmp_path / "audit.sqlite", index_every=1000)
     audit.record_many([_entry(n, people=(f"p{n % 7}", "shared")) for n in range(300)])
@@ -44,14 +56,7 @@ def test_history_pages_through_a_backlog_larger_than_one_indexing_transaction(tm
     audit = AuditLog(tmp_path / "audit.sqlite", index_every=10_000)
     audit._index_every = 40                                     # history indexes 40 entries per transaction
     audit.record_many([_entry(n, people=("p1",)) for n in range(130)])
-    seen, after = [], None
-    while True:
-        page = audit.history("p1", first=50, after=after)
-        seen += [e.seq for e in page.entries]
-        if not page.has_next_page:
-            break
-        after = page.end_cursor
-    assert seen == list(range(130, 0, -1))
+    assert _every_page(audit, "p1", 50) == list(range(130, 0, -1))
     audit.close()
 
 
@@ -180,14 +185,7 @@ def test_history_pages_newest_first_across_spans(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(auth.audit, "SPAN_ENTRIES", 7)
     audit = AuditLog(tmp_path / "audit.sqlite", index_every=10)
     audit.record_many([_entry(n, people=("p1",) if n % 3 else ("p2",)) for n in range(1, 61)])
-    seen, after = [], None
-    while True:
-        page = audit.history("p1", first=4, after=after)
-        seen += [e.seq for e in page.entries]
-        if not page.has_next_page:
-            break
-        after = page.end_cursor
-    assert seen == [n for n in range(60, 0, -1) if n % 3]
+    assert _every_page(audit, "p1", 4) == [n for n in range(60, 0, -1) if n % 3]
     assert len({span for span, *_ in _subjects(audit.path)}) == 9    # 60 entries in spans of 7
     assert [e.seq for e in audit.history("p2", first=2, after=audit.history("p2", first=3).end_cursor
                                          ).entries] == [51, 48]
