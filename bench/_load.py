@@ -23,6 +23,13 @@ class LoadResult:
     latencies_ms: list[float]
     cpu_seconds: float = 0.0        # the generator's own CPU time (user + system) over the run
 
+    @classmethod
+    def combine(cls, results: list[LoadResult]) -> LoadResult:
+        """Several runs against the same server as one (rounds of one measurement)."""
+        return cls(sum(r.requests for r in results), sum(r.errors for r in results),
+                   sum(r.seconds for r in results), [ms for r in results for ms in r.latencies_ms],
+                   sum(r.cpu_seconds for r in results))
+
     def summary(self) -> dict[str, float | int]:
         ordered = sorted(self.latencies_ms) or [0.0]
         pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731

@@ -1,8 +1,8 @@
 """API benchmark: ``personByNik`` with household and enrolments under load, on both stores.
 
 For each store (synthetic data from ``tests/graph/_synth.py``, default 1M records) three
-servers run in turn, each with ``--workers`` uvicorn processes, each loaded by ``--clients``
-keep-alive connections for ``--seconds``:
+servers run side by side, each with ``--workers`` uvicorn processes, and are loaded in turn by
+``--clients`` keep-alive connections, ``--seconds`` each in all:
 
 * ``graphql``: the hub as deployed: bearer token validated, scopes enforced, every request
   audited (a health-ministry client);
@@ -19,6 +19,14 @@ Each server is loaded twice: closed loop (every client sends its next request as
 last is answered: the most it can carry, and by Little's law a latency of about clients /
 throughput), then paced at ``--paced-rate`` requests/s in all on a fixed schedule, with the
 latency counted from when each request was due: what a user sees at that load.
+
+The closed-loop time is split into ``--rounds`` rounds, and each round loads the three servers
+one after another, in a rotating order. This machine's speed drifts by a third from one minute
+to the next; one 60 s run per variant, one variant after the other, compared a fast minute
+with a slow one (session 5: the open variant once measured slower than the audited one). Each
+variant's row adds up its rounds, lists each round's rate, and gives the CPU its server
+processes used per request (from ``/proc``), which other load on the machine barely moves;
+the ratios are given by throughput (the targets) and by CPU per request.
 
 Results go to ``bench/results/api.json`` with the targets: GraphQL (auth and audit on) >= 0.5x
 bare throughput; p99 <= 50 ms at 50 clients; auth and audit overhead <= 1.3x.
@@ -46,7 +54,7 @@ from typing import Any
 from authlib.integrations.httpx_client import OAuth2Client
 
 from auth import close_auth, open_auth
-from bench._load import request_maker, run_load
+from bench._load import LoadResult, request_maker, run_load
 from bench.store_bench import neo4j_server, open_fresh
 from tests._server import free_port, wait_until_answering
 from tests.graph._synth import synthetic_publication
@@ -81,6 +89,14 @@ def prepare(kind: str, records: int, work: Path, uri: str | None) -> tuple[Path,
 
 @contextmanager
 def server(factory: str, data: Path, store: str, workers: int):  # type: ignore[no-untyped-def]
+    """One ``bench._api_apps`` server (see :func:`served`); yields its base URL."""
+    with served(factory, data, store, workers) as (base, _):
+        yield base
+
+
+@contextmanager
+def served(factory: str, data: Path, store: str, workers: int):  # type: ignore[no-untyped-def]
+    """One ``bench._api_apps`` server on a free port; yields (base URL, pid of its supervisor)."""
     port = free_port()
     env = {**os.environ, "DTSEN_DATA_DIR": str(data), "DTSEN_STORE": store, "DTSEN_GRAPHQL_RATE": "0",
            "DTSEN_ISSUER": f"http://127.0.0.1:{port}", "DTSEN_REQUIRE_PURPOSE": "false"}
@@ -93,16 +109,44 @@ def server(factory: str, data: Path, store: str, workers: int):  # type: ignore[
             wait_until_answering(base, process, name=factory, timeout=120, poll=0.3)
         except RuntimeError as exc:
             raise SystemExit(str(exc)) from None
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=60)
 
 
-def measure(variant: str, data: Path, store: str, niks: list[str], secret: tuple[str, str],
-            args: argparse.Namespace) -> dict[str, Any]:
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU (user + system) used so far by ``pid`` and every live process under it (Linux ``/proc``)."""
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+            for task in os.listdir(f"/proc/{current}/task"):
+                todo += [int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+        except OSError:     # gone meanwhile, or no /proc: counts nothing
+            continue
+    return total
+
+
+def _found(body: bytes) -> bool:
+    answer = json.loads(body)
+    return not answer.get("errors") and answer["data"]["personByNik"] is not None
+
+
+@contextmanager
+def loaded(variant: str, data: Path, store: str, niks: list[str], secret: tuple[str, str],
+           workers: int):  # type: ignore[no-untyped-def]
+    """One variant's server, with the request maker its clients use; yields (base, make, pid)."""
     factory = {"graphql": "graphql_app", "graphql_open": "graphql_open_app", "bare": "bare_app"}[variant]
-    with server(factory, data, store, args.workers) as base:
+    with served(factory, data, store, workers) as (base, pid):
         headers: dict[str, str] = {}
         if variant == "graphql":
             with OAuth2Client(*secret) as oauth:
@@ -113,23 +157,46 @@ def measure(variant: str, data: Path, store: str, niks: list[str], secret: tuple
         else:
             make = request_maker(f"{base}/graphql", "POST", headers,
                                  [{"query": QUERY, "variables": {"nik": n}} for n in niks], None)
+        yield base, make, pid
 
-        def found(body: bytes) -> bool:
-            answer = json.loads(body)
-            return not answer.get("errors") and answer["data"]["personByNik"] is not None
 
-        run_load(base, make, clients=args.clients, seconds=min(5.0, args.seconds), check=found)   # warm up
-        load_before = os.getloadavg()[0]
-        result = run_load(base, make, clients=args.clients, seconds=args.seconds, check=found)
-        load_after = os.getloadavg()[0]
-        paced = (run_load(base, make, clients=args.clients, seconds=args.paced_seconds, check=found,
-                          rate=args.paced_rate) if args.paced_rate else None)
-    # The 1-minute load average around the run: other work on the machine distorts the timings.
-    row = {**result.summary(), "load_1min": [round(load_before, 2), round(load_after, 2)]}
-    if paced is not None:
-        row["paced"] = {"offered_req_per_s": args.paced_rate, **paced.summary(),
-                        "load_1min": round(os.getloadavg()[0], 2)}
-    return row
+def measure(data: Path, store: str, niks: list[str], secret: tuple[str, str],
+            args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Every variant's row: closed-loop rounds in rotating order, then each paced once."""
+    closed: dict[str, list[LoadResult]] = {v: [] for v in VARIANTS}
+    cpu = dict.fromkeys(VARIANTS, 0.0)
+    loads: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    paced: dict[str, dict[str, Any]] = {}
+    with ExitStack() as stack:
+        servers = {v: stack.enter_context(loaded(v, data, store, niks, secret, args.workers))
+                   for v in VARIANTS}
+        for base, make, _ in servers.values():      # warm up
+            run_load(base, make, clients=args.clients, seconds=min(5.0, args.seconds), check=_found)
+        for r in range(args.rounds):
+            for variant in VARIANTS[r % len(VARIANTS):] + VARIANTS[:r % len(VARIANTS)]:
+                base, make, pid = servers[variant]
+                before = tree_cpu_seconds(pid)
+                closed[variant].append(run_load(base, make, clients=args.clients,
+                                                seconds=args.seconds / args.rounds, check=_found))
+                cpu[variant] += tree_cpu_seconds(pid) - before
+                # The 1-minute load average: other work on the machine distorts the timings.
+                loads[variant].append(round(os.getloadavg()[0], 2))
+        if args.paced_rate:
+            for variant, (base, make, _) in servers.items():
+                result = run_load(base, make, clients=args.clients, seconds=args.paced_seconds, check=_found,
+                                  rate=args.paced_rate)
+                paced[variant] = {"offered_req_per_s": args.paced_rate, **result.summary(),
+                                  "load_1min": round(os.getloadavg()[0], 2)}
+    rows = {}
+    for variant, results in closed.items():
+        whole = LoadResult.combine(results)
+        rows[variant] = {**whole.summary(),
+                         "rounds_req_per_s": [round(r.requests / r.seconds, 1) for r in results],
+                         "server_cpu_ms_per_request": round(1000 * cpu[variant] / max(1, whole.requests), 3),
+                         "load_1min": loads[variant]}
+        if variant in paced:
+            rows[variant]["paced"] = paced[variant]
+    return rows
 
 
 def run_store(kind: str, uri: str | None, args: argparse.Namespace) -> dict[str, Any]:
@@ -138,14 +205,21 @@ def run_store(kind: str, uri: str | None, args: argparse.Namespace) -> dict[str,
     name = f"bench-{int(time.time())}"
     client, secret = parts.clients.add(name, "health_ministry")
     close_auth(parts)
-    rows = {v: measure(v, data, store, niks, (client.client_id, str(secret)), args) for v in VARIANTS}
+    rows = measure(data, store, niks, (client.client_id, str(secret)), args)
     for variant, row in rows.items():
         print(kind, variant, json.dumps(row), flush=True)
     graphql, open_, bare = rows["graphql"], rows["graphql_open"], rows["bare"]
+    per_round = [(g / b, o / g) for g, o, b in zip(graphql["rounds_req_per_s"], open_["rounds_req_per_s"],
+                                                   bare["rounds_req_per_s"], strict=True)]
+    cost = {v: rows[v]["server_cpu_ms_per_request"] for v in VARIANTS}
     return {"store": kind, "records": args.records, "clients": args.clients, "workers": args.workers,
-            "seconds": args.seconds, "variants": rows,
+            "seconds": args.seconds, "rounds": args.rounds, "variants": rows,
             "graphql_vs_bare": round(graphql["req_per_s"] / bare["req_per_s"], 3),
             "auth_audit_overhead": round(open_["req_per_s"] / graphql["req_per_s"], 3),
+            "per_round": {"graphql_vs_bare": [round(a, 3) for a, _ in per_round],
+                          "auth_audit_overhead": [round(b, 3) for _, b in per_round]},
+            "by_server_cpu": {"graphql_vs_bare": round(cost["bare"] / cost["graphql"], 3),
+                              "auth_audit_overhead": round(cost["graphql"] / cost["graphql_open"], 3)},
             "load_avg_at_end": [round(x, 2) for x in os.getloadavg()],
             "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
@@ -154,7 +228,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--stores", nargs="+", default=["embedded", "neo4j"], choices=["embedded", "neo4j"])
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=60.0, help="closed-loop seconds per variant, in all")
+    parser.add_argument("--rounds", type=int, default=4, help="split into this many interleaved rounds")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--paced-rate", type=float, default=500.0,
