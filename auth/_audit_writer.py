@@ -6,8 +6,9 @@ hands it to :meth:`GroupWriter.post`: no future to make and resolve, and a failu
 ``on_error`` instead. One thread drains whatever entries are waiting and appends them in a single
 transaction, so under load the cost of a commit is shared by every request in the batch,
 while the event loop never blocks on the disk. With ``linger`` the thread waits that long
-after the first entry of a batch before taking it: the server sets a few milliseconds, so the
-thread wakes (and competes for the GIL) once per batch rather than once per request.
+after the first entry of a batch before taking it: the server sets 50 ms
+(``DTSEN_AUDIT_COMMIT_DELAY``), so the thread wakes (and competes for the GIL) once per batch
+rather than once per request.
 :meth:`GroupWriter.flush` waits until everything submitted so far is committed (for readers);
 :meth:`GroupWriter.close` commits what is queued and stops.
 """

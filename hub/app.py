@@ -40,7 +40,7 @@ def create_app(settings: Settings, *, store: Any = None) -> Starlette:
     parts = open_auth(settings.data_dir, issuer=settings.issuer_url, audience=settings.audience,
                       token_ttl=settings.token_ttl, leeway=settings.token_leeway,
                       external_issuers=settings.external_issuers, require_purpose=settings.require_purpose)
-    audit = AuditLog(settings.data_dir / "audit.sqlite")
+    audit = AuditLog(settings.data_dir / "audit.sqlite", commit_delay=settings.audit_commit_delay)
     server = HubAuthorizationServer(parts)
     owned = store is None
     if store is None:

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
                                     "worker keeps accepting a token after it was revoked or its client "
                                     "disabled by another worker or the CLI (the worker that made the "
                                     "change refuses it at once; 0 looks it up on every request).")
+    audit_commit_delay: float = Field(0.05, ge=0, le=1, description="Longest time, in seconds, an audit "
+                                      "entry waits in memory before it is committed, so that one commit "
+                                      "carries many entries. A normal shutdown commits every waiting "
+                                      "entry; a server worker killed outright loses at most this long's.")
     require_purpose: bool = Field(True, description="Refuse an authenticated request without `X-Purpose` "
                                   "when its client may state more than one purpose.")
     graphql_max_depth: int = Field(10, ge=2, le=50, description="Deepest GraphQL selection accepted.")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from auth import AuditEntry, AuditLog, document_hash
 from auth._audit_chain import entry_hash
@@ -170,3 +172,40 @@ def test_arecord_group_commits_concurrent_requests(tmp_path: Path) -> None:
     audit.close()
     report = AuditLog(tmp_path / "audit.sqlite").verify()
     assert report.ok and report.entries == 201
+
+
+def _stored(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_submitted_entry_waits_the_commit_delay_then_is_stored(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.sqlite", commit_delay=0.4)
+    audit.submit(_entry(1))
+    audit.submit(_entry(2))
+    assert _stored(audit.path) == 0                             # gathering for one commit
+    deadline = time.monotonic() + 10
+    while _stored(audit.path) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _stored(audit.path) == 2
+    audit.submit(_entry(3))
+    audit.close()                                               # a normal shutdown commits what waits
+    assert _stored(audit.path) == 3
+
+
+def test_the_server_setting_sets_the_commit_delay(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hub.app import create_app
+    from hub.settings import load_settings
+
+    monkeypatch.setenv("DTSEN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DTSEN_AUDIT_COMMIT_DELAY", "0.2")
+    monkeypatch.setenv("DTSEN_STORE", str(tmp_path / "graph.sqlite"))
+    app = create_app(load_settings())
+    assert app.state.audit.commit_delay == 0.2
+    app.state.audit.close()
+    monkeypatch.setenv("DTSEN_AUDIT_COMMIT_DELAY", "5")
+    with pytest.raises(ValidationError, match="audit_commit_delay"):
+        load_settings()
