@@ -20,13 +20,14 @@ last is answered: the most it can carry, and by Little's law a latency of about 
 throughput), then paced at ``--paced-rate`` requests/s in all on a fixed schedule, with the
 latency counted from when each request was due: what a user sees at that load.
 
-The closed-loop time is split into ``--rounds`` rounds, and each round loads the three servers
-one after another, in a rotating order. This machine's speed drifts by a third from one minute
-to the next; one 60 s run per variant, one variant after the other, compared a fast minute
-with a slow one (session 5: the open variant once measured slower than the audited one). Each
-variant's row adds up its rounds, lists each round's rate, and gives the CPU its server
-processes used per request (from ``/proc``), which other load on the machine barely moves;
-the ratios are given by throughput (the targets) and by CPU per request.
+The closed-loop time and the paced time are each split into ``--rounds`` rounds, and each round
+loads the three servers one after another, in a rotating order. This machine's speed drifts by
+a third from one minute to the next; one 60 s run per variant, one variant after the other,
+compared a fast minute with a slow one (session 5: the open variant once measured slower than
+the audited one). Each variant's row adds up its rounds, lists each round's rate (and paced
+p99), and gives the CPU its server processes used per request (from ``/proc``), which other
+load on the machine barely moves; the ratios are given by throughput (the targets) and by CPU
+per request.
 
 Results go to ``bench/results/api.json`` with the targets: GraphQL (auth and audit on) >= 0.5x
 bare throughput; p99 <= 50 ms at 50 clients; auth and audit overhead <= 1.3x.
@@ -162,11 +163,11 @@ def loaded(variant: str, data: Path, store: str, niks: list[str], secret: tuple[
 
 def measure(data: Path, store: str, niks: list[str], secret: tuple[str, str],
             args: argparse.Namespace) -> dict[str, dict[str, Any]]:
-    """Every variant's row: closed-loop rounds in rotating order, then each paced once."""
+    """Every variant's row: closed-loop rounds in rotating order, then paced rounds likewise."""
     closed: dict[str, list[LoadResult]] = {v: [] for v in VARIANTS}
     cpu = dict.fromkeys(VARIANTS, 0.0)
     loads: dict[str, list[float]] = {v: [] for v in VARIANTS}
-    paced: dict[str, dict[str, Any]] = {}
+    paced: dict[str, list[LoadResult]] = {v: [] for v in VARIANTS}
     with ExitStack() as stack:
         servers = {v: stack.enter_context(loaded(v, data, store, niks, secret, args.workers))
                    for v in VARIANTS}
@@ -181,12 +182,12 @@ def measure(data: Path, store: str, niks: list[str], secret: tuple[str, str],
                 cpu[variant] += tree_cpu_seconds(pid) - before
                 # The 1-minute load average: other work on the machine distorts the timings.
                 loads[variant].append(round(os.getloadavg()[0], 2))
-        if args.paced_rate:
-            for variant, (base, make, _) in servers.items():
-                result = run_load(base, make, clients=args.clients, seconds=args.paced_seconds, check=_found,
-                                  rate=args.paced_rate)
-                paced[variant] = {"offered_req_per_s": args.paced_rate, **result.summary(),
-                                  "load_1min": round(os.getloadavg()[0], 2)}
+        for r in range(args.rounds if args.paced_rate else 0):
+            for variant in VARIANTS[r % len(VARIANTS):] + VARIANTS[:r % len(VARIANTS)]:
+                base, make, _ = servers[variant]
+                paced[variant].append(run_load(base, make, clients=args.clients, check=_found,
+                                               seconds=args.paced_seconds / args.rounds,
+                                               rate=args.paced_rate))
     rows = {}
     for variant, results in closed.items():
         whole = LoadResult.combine(results)
@@ -194,8 +195,11 @@ def measure(data: Path, store: str, niks: list[str], secret: tuple[str, str],
                          "rounds_req_per_s": [round(r.requests / r.seconds, 1) for r in results],
                          "server_cpu_ms_per_request": round(1000 * cpu[variant] / max(1, whole.requests), 3),
                          "load_1min": loads[variant]}
-        if variant in paced:
-            rows[variant]["paced"] = paced[variant]
+        if paced[variant]:
+            rows[variant]["paced"] = {"offered_req_per_s": args.paced_rate,
+                                      **LoadResult.combine(paced[variant]).summary(),
+                                      "rounds_p99_ms": [r.summary()["p99_ms"] for r in paced[variant]],
+                                      "load_1min": round(os.getloadavg()[0], 2)}
     return rows
 
 
@@ -229,7 +233,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--stores", nargs="+", default=["embedded", "neo4j"], choices=["embedded", "neo4j"])
     parser.add_argument("--seconds", type=float, default=60.0, help="closed-loop seconds per variant, in all")
-    parser.add_argument("--rounds", type=int, default=4, help="split into this many interleaved rounds")
+    parser.add_argument("--rounds", type=int, default=10, help="split into this many interleaved rounds")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--paced-rate", type=float, default=500.0,
