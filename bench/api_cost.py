@@ -8,9 +8,18 @@ Variants are interleaved over several rounds and the cheapest round of each is r
 since other load only ever adds time. Auth files and the audit log go to a fresh temporary
 directory; the store is read only.
 
+With ``--instructions`` each variant runs instead in its own process under valgrind's
+callgrind, counted only around the measured requests (the audit writer thread's commits
+included), and the figure is machine instructions per request. Unlike any timing on this
+shared two-core machine, whose speed drifts by a third from minute to minute, two runs agree
+to within 0.1%: what to compare an old and a new tree by. It misses the kernel's share (socket
+and disk I/O) and, in a short run, the audit log's batched indexing. Needs ``valgrind``.
+
 Example:
     $ .venv/bin/python -m bench.api_cost --store bench/work/api/embedded/store/graph.sqlite \\
           --niks bench/work/api/embedded/published-1000000.json --rounds 5
+    $ .venv/bin/python -m bench.api_cost --store ... --niks ... --instructions \\
+          --out bench/results/api_instructions.json
 """
 
 from __future__ import annotations
@@ -20,7 +29,10 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -107,6 +119,53 @@ def _apps(store: str, data: Path) -> tuple[dict[str, Any], str, Callable[[], Non
     return apps, token, close
 
 
+def _counted(store: str, niks: list[str], variant: str, requests: int) -> None:
+    """The ``--child`` side of ``--instructions``: warm up, then count ``requests`` requests only."""
+    with tempfile.TemporaryDirectory() as tmp:
+        apps, token, close = _apps(store, Path(tmp))
+        tok = token if variant == "graphql" else None
+        try:
+            asyncio.run(_drive(apps[variant], variant, tok, niks[-200:], 200))
+            subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True,
+                           capture_output=True)
+            asyncio.run(_drive(apps[variant], variant, tok, niks[:requests], requests))
+            time.sleep(0.5)         # the audit writer commits what the requests queued (50 ms delay)
+            subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True,
+                           capture_output=True)
+        finally:
+            close()
+
+
+def _instructions(args: argparse.Namespace) -> dict[str, Any]:
+    """Instructions per request of each variant, each in its own process under callgrind."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise SystemExit("--instructions needs valgrind (e.g. apt-get install valgrind)")
+    rows: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for variant in args.variants:
+            out = Path(tmp) / f"{variant}.callgrind"
+            started = time.perf_counter()
+            subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                            f"--callgrind-out-file={out}", sys.executable, "-m", "bench.api_cost",
+                            "--store", args.store, "--niks", str(args.niks), "--child", variant,
+                            "--requests", str(args.requests)],
+                           check=True, capture_output=True)
+            # "totals:" sums the counted parts; "summary:" can be 0 when counting starts late.
+            total = max(int(line.split()[1]) for line in out.read_text().splitlines()
+                        if line.startswith(("summary:", "totals:")))
+            rows[variant] = {"requests": args.requests,
+                             "instructions_per_request": round(total / args.requests),
+                             "minutes": round((time.perf_counter() - started) / 60, 1)}
+            print(variant, json.dumps(rows[variant]), flush=True)
+    cost = {v: row["instructions_per_request"] for v, row in rows.items()}
+    ratios = {}
+    if {"graphql", "bare"} <= cost.keys():
+        ratios["graphql_vs_bare"] = round(cost["bare"] / cost["graphql"], 3)
+    if {"graphql", "graphql_open"} <= cost.keys():
+        ratios["auth_audit_overhead"] = round(cost["graphql"] / cost["graphql_open"], 3)
+    return {"variants": rows, **ratios}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True, help="the embedded store (graph.sqlite)")
@@ -116,9 +175,19 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=["bare", "graphql_open", "graphql"])
     parser.add_argument("--label", default="")
     parser.add_argument("--out", type=Path, default=None, help="append the result as one JSON line")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions per request under callgrind instead of timing")
+    parser.add_argument("--child", choices=["bare", "graphql_open", "graphql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     niks = json.loads(args.niks.read_text())
     random.Random(3).shuffle(niks)
+    if args.child:
+        _counted(args.store, niks, args.child, args.requests)
+        return
+    if args.instructions:
+        _emit(args, {"label": args.label, "mode": "instructions (callgrind)", **_instructions(args),
+                     "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+        return
     with tempfile.TemporaryDirectory() as tmp:
         apps, token, close = _apps(args.store, Path(tmp))
         try:
@@ -136,8 +205,11 @@ def main() -> None:
             rows = {v: min(rs, key=lambda row: row["cpu_ms"]) for v, rs in rounds.items()}
         finally:
             close()
-    result = {"label": args.label, "variants": rows, "load_avg": [round(x, 2) for x in os.getloadavg()],
-              "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    _emit(args, {"label": args.label, "variants": rows, "load_avg": [round(x, 2) for x in os.getloadavg()],
+                 "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+
+
+def _emit(args: argparse.Namespace, result: dict[str, Any]) -> None:
     print(json.dumps(result))  # a script's output
     if args.out:
         with args.out.open("a") as f:
