@@ -9,6 +9,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from core.errors import InputError
+from graph._cypher_pinned import run_in
 from graph._cypher_read import enrolments_of_persons
 from graph._cypher_text import check_region, projection, region_filter
 from graph._project import person_props_for, person_view
@@ -83,7 +84,7 @@ def duplicate_enrolments(tx: Tx, gen: int, program: str, vis: Visibility, region
     match = ("MATCH (p:Person {gen: $gen}) WHERE EXISTS { (p)-[:ENROLLED_IN]->(:Program {name: $program}) } "
              "WITH p WHERE COUNT { (r:Record)-[:OF]->(p) WHERE r.program = $program } >= 2 WITH p")
     page = _person_page(tx, gen, vis, region, first, after, [], {"program": program}, match)
-    enrolments = enrolments_of_persons(tx, gen, [p.person_id for p in page.items], vis)
+    enrolments = run_in(tx, gen, enrolments_of_persons([p.person_id for p in page.items], vis))
     items = [DuplicateEnrolmentView(p, program, [e for e in enrolments.get(p.person_id, [])
                                                  if e.program == program]) for p in page.items]
     return Page(items, page.end_cursor, page.has_next)

@@ -1,9 +1,12 @@
 """The Neo4j store's lookups: people, households, members, records, matches, enrolments.
 
-Every function runs inside one read transaction with the generation the reader
-pinned (``gen``). Region filters sit in the WHERE clause and the RETURN is a map
-projection of the allowed properties only (``graph._project`` decides which);
-the same ``graph._project`` functions turn the maps into views.
+Each function returns a :class:`~graph._cypher_pinned.Pinned`: the lookup's Cypher over
+the generation variable ``gen`` (one statement, ending in one aggregate row) and how to
+turn that row into views. The store runs it as one query between two reads of the
+current pointer (``graph._cypher_pinned``), so a lookup is one round trip to Neo4j.
+Region filters sit in the WHERE clause and what is collected is a map projection of the
+allowed properties only (``graph._project`` decides which); the same ``graph._project``
+functions turn the maps into views.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from neo4j import ManagedTransaction
-
+from graph._cypher_pinned import Pinned, constant
 from graph._cypher_text import distinct, projection, region_filter
 from graph._project import (
     household_props_for,
@@ -36,135 +38,153 @@ __all__ = [
     "matches_of_records",
     "members_of_households",
     "records_of_persons",
-    "visible_person_ids",
 ]
 
-Tx = ManagedTransaction
+_BY_ID = "UNWIND $ids AS id MATCH (p:Person {gen: gen, person_id: id})"
 
 
-def get_persons(tx: Tx, gen: int, ids: Iterable[str], vis: Visibility) -> dict[str, PersonView]:
+def get_persons(ids: Iterable[str], vis: Visibility) -> Pinned[dict[str, PersonView]]:
     where, params = region_filter("p", vis)
-    rows = tx.run(f"UNWIND $ids AS id MATCH (p:Person {{gen: $gen, person_id: id}}) WHERE {where} "
-                  f"RETURN {projection('p', person_props_for(vis))} AS row", ids=distinct(ids), gen=gen,
-                  **params)
-    return {v.person_id: v for v in (person_view(r["row"]) for r in rows)}
+
+    def decode(rows: list[dict[str, Any]]) -> dict[str, PersonView]:
+        return {v.person_id: v for v in map(person_view, rows)}
+    return Pinned(f"{_BY_ID} WHERE {where} RETURN collect({projection('p', person_props_for(vis))}) AS rows",
+                  decode, {"ids": distinct(ids), **params})
 
 
-def get_person_by_nik(tx: Tx, gen: int, nik: str, vis: Visibility) -> PersonView | None:
+def get_person_by_nik(nik: str, vis: Visibility) -> Pinned[PersonView | None]:
     where, params = region_filter("p", vis)
-    row = tx.run(f"MATCH (p:Person {{gen: $gen, nik: $nik}}) WHERE {where} "
-                 f"RETURN {projection('p', person_props_for(vis))} AS row "
-                 "ORDER BY CASE p.verification WHEN 'verified' THEN 0 ELSE 1 END, p.person_id LIMIT 1",
-                 gen=gen, nik=nik, **params).single()
-    return person_view(row["row"]) if row is not None else None
+    return Pinned("MATCH (p:Person {gen: gen, nik: $nik}) "
+                  f"WHERE {where} WITH p "
+                  "ORDER BY CASE p.verification WHEN 'verified' THEN 0 ELSE 1 END, p.person_id LIMIT 1 "
+                  f"RETURN collect({projection('p', person_props_for(vis))}) AS rows",
+                  lambda rows: person_view(rows[0]) if rows else None, {"nik": nik, **params})
 
 
-def _households(tx: Tx, gen: int, vis: Visibility, match: str, tail: str,
-                **params: Any) -> list[HouseholdView]:
+def _households(vis: Visibility, match: str, tail: str,
+                params: dict[str, Any]) -> Pinned[list[HouseholdView]]:
     if not vis.allows(FieldGroup.HOUSEHOLD):
-        return []
+        return constant([])
     where, rparams = region_filter("h", vis)
-    rows = tx.run(f"{match} WHERE {where} RETURN {projection('h', household_props_for(vis))} AS row {tail}",
-                  gen=gen, **params, **rparams)
-    return [household_view(r["row"]) for r in rows]
+    return Pinned(f"{match} WHERE {where} WITH h {tail} "
+                  f"RETURN collect({projection('h', household_props_for(vis))}) AS rows",
+                  lambda rows: [household_view(r) for r in rows], {**params, **rparams})
 
 
-def get_households(tx: Tx, gen: int, ids: Iterable[str], vis: Visibility) -> dict[str, HouseholdView]:
-    found = _households(tx, gen, vis, "UNWIND $ids AS id MATCH (h:Household {gen: $gen, household_id: id})",
-                        "", ids=distinct(ids))
-    return {h.household_id: h for h in found}
+def _by_household_id(found: Pinned[list[HouseholdView]]) -> Pinned[dict[str, HouseholdView]]:
+    return Pinned(found.body, lambda rows: {h.household_id: h for h in found.decode(rows)}, found.params)
 
 
-def household_by_kk(tx: Tx, gen: int, kk: str, vis: Visibility) -> HouseholdView | None:
-    found = _households(tx, gen, vis, "MATCH (h:Household {gen: $gen, kk: $kk})",
-                        "ORDER BY h.household_id LIMIT 1", kk=kk)
-    return found[0] if found else None
+def get_households(ids: Iterable[str], vis: Visibility) -> Pinned[dict[str, HouseholdView]]:
+    match = "UNWIND $ids AS id MATCH (h:Household {gen: gen, household_id: id})"
+    return _by_household_id(_households(vis, match, "", {"ids": distinct(ids)}))
 
 
-def members_of_households(tx: Tx, gen: int, ids: Iterable[str],
-                          vis: Visibility) -> dict[str, list[MemberView]]:
-    visible = get_households(tx, gen, ids, vis)
-    out: dict[str, list[MemberView]] = {hid: [] for hid in visible}
+def household_by_kk(kk: str, vis: Visibility) -> Pinned[HouseholdView | None]:
+    found = _households(vis, "MATCH (h:Household {gen: gen, kk: $kk})", "ORDER BY h.household_id LIMIT 1",
+                        {"kk": kk})
+    return Pinned(found.body, lambda rows: next(iter(found.decode(rows)), None), found.params)
+
+
+def members_of_households(ids: Iterable[str], vis: Visibility) -> Pinned[dict[str, list[MemberView]]]:
+    """Every visible household asked for, with its members the reader may see (maybe none)."""
+    if not vis.allows(FieldGroup.HOUSEHOLD):
+        return constant({})
+    hwhere, hparams = region_filter("h", vis, prefix="h_")
+    pwhere, pparams = region_filter("p", vis)
     props = [p for p in person_props_for(vis) if p not in ("household_id", "role")]
-    where, params = region_filter("p", vis)
-    rows = tx.run("UNWIND $ids AS id "
-                  "MATCH (p:Person)-[m:MEMBER_OF]->(:Household {gen: $gen, household_id: id}) "
-                  f"WHERE {where} RETURN id, m.role AS role, {projection('p', props)} AS row "
-                  "ORDER BY id, p.role_rank, p.person_id", ids=list(visible), gen=gen, **params)
-    for r in rows:
-        mapping = dict(r["row"])
-        mapping["household_id"], mapping["role"] = r["id"], r["role"]   # HOUSEHOLD is allowed here
-        out[r["id"]].append(MemberView(r["id"], r["role"], person_view(mapping)))
-    return out
-
-
-def _records(tx: Tx, gen: int, vis: Visibility, key: str, values: Iterable[str]) -> list[RecordView]:
-    if not vis.allows(FieldGroup.LINKAGE):
-        return []
-    where, params = region_filter("p", vis)
-    match = ("MATCH (r:Record {gen: $gen, record_key: v})-[:OF]->(p:Person)" if key == "record_key" else
-             "MATCH (r:Record)-[:OF]->(p:Person {gen: $gen, person_id: v})")
-    rows = tx.run(f"UNWIND $values AS v {match} WHERE {where} "
-                  f"RETURN {projection('r', record_props_for(vis))} AS row ORDER BY r.record_key",
-                  values=distinct(values), gen=gen, **params)
-    return [record_view(r["row"]) for r in rows]
-
-
-def get_records(tx: Tx, gen: int, keys: Iterable[str], vis: Visibility) -> dict[str, RecordView]:
-    return {r.record_key: r for r in _records(tx, gen, vis, "record_key", keys)}
-
-
-def visible_person_ids(tx: Tx, gen: int, ids: Iterable[str], vis: Visibility) -> list[str]:
-    where, params = region_filter("p", vis)
-    rows = tx.run(f"UNWIND $ids AS id MATCH (p:Person {{gen: $gen, person_id: id}}) WHERE {where} "
-                  "RETURN p.person_id AS id ORDER BY id", ids=distinct(ids), gen=gen, **params)
-    return [r["id"] for r in rows]
-
-
-def records_of_persons(tx: Tx, gen: int, ids: Iterable[str], vis: Visibility) -> dict[str, list[RecordView]]:
-    if not vis.allows(FieldGroup.LINKAGE):
-        return {}
     wanted = distinct(ids)
-    out: dict[str, list[RecordView]] = {pid: [] for pid in visible_person_ids(tx, gen, wanted, vis)}
-    for r in _records(tx, gen, vis, "person_id", wanted):
-        out[r.person_id].append(r)
-    return out
+
+    def decode(rows: list[list[Any]]) -> dict[str, list[MemberView]]:
+        found: dict[str, list[MemberView]] = {}
+        for hid, role, person in rows:
+            members = found.setdefault(hid, [])
+            if person is not None:
+                mapping = dict(person)
+                mapping["household_id"], mapping["role"] = hid, role     # HOUSEHOLD is allowed here
+                members.append(MemberView(hid, role, person_view(mapping)))
+        return {hid: found[hid] for hid in wanted if hid in found}
+    return Pinned("UNWIND $ids AS id MATCH (h:Household {gen: gen, household_id: id}) "
+                  f"WHERE {hwhere} OPTIONAL MATCH (p:Person)-[m:MEMBER_OF]->(h) WHERE {pwhere} "
+                  "WITH id, m, p ORDER BY id, p.role_rank, p.person_id "
+                  f"RETURN collect([id, m.role, {projection('p', props)}]) "
+                  "AS rows", decode, {"ids": wanted, **hparams, **pparams})
 
 
-def matches_of_records(tx: Tx, gen: int, keys: Iterable[str], vis: Visibility) -> dict[str, list[MatchView]]:
+def _records(vis: Visibility, key: str, values: list[str], alias: str = "rows") -> tuple[str, dict[str, Any]]:
+    """The body of a record lookup by ``record_key`` or by ``person_id``: the records' maps as ``alias``."""
+    where, params = region_filter("p", vis)
+    match = ("MATCH (r:Record {gen: gen, record_key: v})-[:OF]->(p:Person)" if key == "record_key" else
+             "MATCH (r:Record)-[:OF]->(p:Person {gen: gen, person_id: v})")
+    return (f"UNWIND $values AS v {match} WHERE {where} WITH r ORDER BY r.record_key "
+            f"RETURN collect({projection('r', record_props_for(vis))}) AS {alias}",
+            {"values": values, **params})
+
+
+def get_records(keys: Iterable[str], vis: Visibility) -> Pinned[dict[str, RecordView]]:
     if not vis.allows(FieldGroup.LINKAGE):
-        return {}
+        return constant({})
+    body, params = _records(vis, "record_key", distinct(keys))
+    return Pinned(body, lambda rows: {v.record_key: v for v in map(record_view, rows)}, params)
+
+
+def records_of_persons(ids: Iterable[str], vis: Visibility) -> Pinned[dict[str, list[RecordView]]]:
+    """Each visible person asked for, with its records (in ``record_key`` order)."""
+    if not vis.allows(FieldGroup.LINKAGE):
+        return constant({})
+    wanted = distinct(ids)
+    where, params = region_filter("p", vis, prefix="v_")
+    body, rparams = _records(vis, "person_id", wanted, "records")
+
+    def decode(rows: dict[str, Any]) -> dict[str, list[RecordView]]:
+        out: dict[str, list[RecordView]] = {pid: [] for pid in rows["visible"]}
+        for r in map(record_view, rows["records"]):
+            out[r.person_id].append(r)
+        return out
+    return Pinned(f"CALL (gen) {{ {_BY_ID} WHERE {where} "
+                  "WITH p.person_id AS id ORDER BY id RETURN collect(id) AS visible } "
+                  f"CALL (gen) {{ {body} }} "
+                  "RETURN {visible: visible, records: records} AS rows",
+                  decode, {"ids": wanted, **params, **rparams})
+
+
+def matches_of_records(keys: Iterable[str], vis: Visibility) -> Pinned[dict[str, list[MatchView]]]:
+    if not vis.allows(FieldGroup.LINKAGE):
+        return constant({})
     mine, params = region_filter("p", vis)
     theirs, _ = region_filter("op", vis)
-    rows = tx.run(
-        f"UNWIND $keys AS k MATCH (r:Record {{gen: $gen, record_key: k}})-[:OF]->(p:Person) WHERE {mine} "
-        f"OPTIONAL MATCH (r)-[m:MATCHES]-(o:Record)-[:OF]->(op:Person) WHERE {theirs} "
-        "RETURN k, o.record_key AS other, startNode(m).record_key AS left, endNode(m).record_key AS right, "
-        "m.probability AS probability, m.match_weight AS weight, m.run_id AS run_id, m.weights AS weights, "
-        "m.levels AS levels", keys=distinct(keys), gen=gen, **params)
-    found: dict[str, list[tuple[MatchView, str]]] = {}
-    for r in rows:
-        lst = found.setdefault(r["k"], [])
-        if r["other"] is not None:
-            lst.append((MatchView(r["left"], r["right"], r["probability"], r["weight"], r["run_id"],
-                                  json.loads(r["weights"]), json.loads(r["levels"])), r["other"]))
-    return {k: [m for m, _ in sorted(v, key=lambda mo: (-mo[0].probability, mo[1]))]
-            for k, v in found.items()}
+
+    def decode(rows: list[list[Any]]) -> dict[str, list[MatchView]]:
+        found: dict[str, list[tuple[MatchView, str]]] = {}
+        for k, other, left, right, probability, weight, run_id, weights, levels in rows:
+            lst = found.setdefault(k, [])
+            if other is not None:
+                lst.append((MatchView(left, right, probability, weight, run_id, json.loads(weights),
+                                      json.loads(levels)), other))
+        return {k: [m for m, _ in sorted(v, key=lambda mo: (-mo[0].probability, mo[1]))]
+                for k, v in found.items()}
+    return Pinned(
+        "UNWIND $keys AS k MATCH (r:Record {gen: gen, record_key: k})-[:OF]->(p:Person) "
+        f"WHERE {mine} OPTIONAL MATCH (r)-[m:MATCHES]-(o:Record)-[:OF]->(op:Person) WHERE {theirs} "
+        "RETURN collect([k, o.record_key, startNode(m).record_key, endNode(m).record_key, m.probability, "
+        "m.match_weight, m.run_id, m.weights, m.levels]) AS rows", decode, {"keys": distinct(keys), **params})
 
 
-def enrolments_of_persons(tx: Tx, gen: int, ids: Iterable[str],
-                          vis: Visibility) -> dict[str, list[EnrolmentView]]:
+def enrolments_of_persons(ids: Iterable[str], vis: Visibility) -> Pinned[dict[str, list[EnrolmentView]]]:
+    """Each visible person asked for, with its enrolments (maybe none)."""
     if not vis.allows(FieldGroup.PROGRAM):
-        return {}
+        return constant({})
     where, params = region_filter("p", vis)
-    rows = tx.run(f"UNWIND $ids AS id MATCH (p:Person {{gen: $gen, person_id: id}}) WHERE {where} "
+
+    def decode(rows: list[list[Any]]) -> dict[str, list[EnrolmentView]]:
+        out: dict[str, list[EnrolmentView]] = {}
+        for pid, program, dataset, agency, source_id in rows:
+            lst = out.setdefault(pid, [])
+            if program is not None:
+                lst.append(EnrolmentView(pid, program, dataset, agency, source_id))
+        return out
+    return Pinned(f"{_BY_ID} WHERE {where} "
                   "OPTIONAL MATCH (r:Record)-[:OF]->(p) WHERE r.program IS NOT NULL "
-                  "RETURN id, r.program AS program, r.dataset AS dataset, r.agency AS agency, "
-                  "r.source_id AS source_id ORDER BY id, program, dataset, source_id",
-                  ids=distinct(ids), gen=gen, **params)
-    out: dict[str, list[EnrolmentView]] = {}
-    for r in rows:
-        lst = out.setdefault(r["id"], [])
-        if r["program"] is not None:
-            lst.append(EnrolmentView(r["id"], r["program"], r["dataset"], r["agency"], r["source_id"]))
-    return out
+                  "WITH id, r ORDER BY id, r.program, r.dataset, r.source_id "
+                  "RETURN collect([id, r.program, r.dataset, r.agency, r.source_id]) AS rows",
+                  decode, {"ids": distinct(ids), **params})

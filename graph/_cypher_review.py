@@ -11,6 +11,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from core.errors import ConflictError, InputError, NotFoundError
+from graph._cypher_pinned import run_in
 from graph._cypher_read import get_households, get_persons, get_records
 from graph._cypher_text import region_filter
 from graph._project import load_map, parse_time
@@ -123,7 +124,7 @@ def undo_review(tx: Tx, item_id: str, steward: str, vis: Visibility) -> ReviewIt
     item = get_review_item(tx, gen, item_id, vis) if gen is not None else None
     keys = [ruling["l"], ruling["r"]] if ruling is not None else []
     if keys:
-        visible = gen is not None and len(get_records(tx, gen, keys, vis)) == len(keys)
+        visible = gen is not None and len(run_in(tx, gen, get_records(keys, vis))) == len(keys)
     else:
         visible = item is not None
     visible = visible and vis.allows(FieldGroup.REVIEW)
@@ -201,7 +202,8 @@ def lineage(tx: Tx, gen: int, old_id: str, vis: Visibility) -> list[LineageRow]:
     out: list[LineageRow] = []
     for r in rows:
         ids: list[str] = list(r["new_ids"])
-        seen = get_persons(tx, gen, ids, vis) if r["kind"] == "person" else get_households(tx, gen, ids, vis)
+        lookup = get_persons(ids, vis) if r["kind"] == "person" else get_households(ids, vis)
+        seen = run_in(tx, gen, lookup)
         kept = [i for i in ids if i in seen]
         if kept:
             out.append(LineageRow(r["kind"], old_id, kept, r["run_id"]))

@@ -7,15 +7,18 @@ Nodes and relationships follow the README's graph model: ``(Record)-[:OF]->
 ``Proposal``. Run-scoped nodes carry a generation number ``gen``; one
 ``(:Current {id: 1})`` node names the generation readers see.
 
-Why reads are safe under Neo4j's read-committed isolation: a read transaction
-answers from a generation, then reads the pointer. A publish deletes a
-generation only after moving the pointer away from it, and the pointer only
-moves forward, so a pointer still naming the generation proves nothing the read
-touched was being deleted; a moved one makes the read start over on the new
-generation. The generation a read starts from is the one the previous read
-found (read from the pointer first only when there is none), which saves a
-round trip per call. One method call therefore answers from one run, even
-across several queries.
+Why reads are safe under Neo4j's read-committed isolation: a read answers from a
+generation, then reads the pointer. A publish deletes a generation only after moving
+the pointer away from it, and the pointer only moves forward, so a pointer still
+naming the generation proves nothing the read touched was being deleted; a moved one
+makes the read start over on the new generation. One method call therefore answers
+from one run, even across several queries.
+
+The lookups (``graph._cypher_read``) do all of that in one auto-commit query: pointer,
+lookup, pointer again (``graph._cypher_pinned`` says why the order holds), one round
+trip per call. Reads of several queries (lists, the review queue) run in one read
+transaction that starts from the generation the previous read found and reads the
+pointer after the work.
 
 Example:
     >>> from graph import Visibility
@@ -30,8 +33,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationDisabledClassification
-from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, NotificationDisabledClassification
+from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
 
 from core.errors import ConfigError, ConflictError
 from graph import _cypher_lists as lists
@@ -39,6 +42,7 @@ from graph import _cypher_read as reads
 from graph import _cypher_review as review
 from graph._cypher_attach import attach_record
 from graph._cypher_lock import publish_lock
+from graph._cypher_pinned import Pinned, parameters, statement
 from graph._cypher_publish import drop_stale, publish
 from graph._cypher_schema import ensure_schema
 from graph._cypher_text import NO_GEN
@@ -149,6 +153,33 @@ class Neo4jStore:
         raise ConflictError("the published run kept changing while reading", where="store",
                             hint="retry once the running publishes finish")
 
+    def _lookup(self, query: Pinned[T]) -> T:
+        """``query`` as one auto-commit read between two reads of the pointer; again if they differ.
+
+        Auto-commit rather than a transaction function: one round trip instead of three
+        (BEGIN and COMMIT are messages of their own), so a retryable failure (a cluster
+        member gone) is retried here instead of by the driver.
+        """
+        if query.body is None:
+            return query.decode(None)
+        text, params = statement(query.body), parameters(query)
+        failure: Exception | None = None
+        for _ in range(_READ_ATTEMPTS):
+            try:
+                with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                    row = session.run(text, params).single(strict=True)  # type: ignore[arg-type]
+            except (DriverError, Neo4jError) as exc:
+                if not exc.is_retryable():
+                    raise
+                failure = exc
+                continue
+            if row["gen"] == row["now"]:
+                return query.decode(row["rows"])
+        if failure is not None:
+            raise failure
+        raise ConflictError("the published run kept changing while reading", where="store",
+                            hint="retry once the running publishes finish")
+
     def _write(self, work: Callable[..., T], *args: Any) -> T:
         with self._driver.session(database=self.database) as session:
             return session.execute_write(work, *args)
@@ -189,20 +220,20 @@ class Neo4jStore:
 
     # -- people and households
     def get_persons(self, ids: Iterable[str], visibility: Visibility) -> dict[str, PersonView]:
-        return self._read(reads.get_persons, list(ids), visibility)
+        return self._lookup(reads.get_persons(list(ids), visibility))
 
     def get_person_by_nik(self, nik: str, visibility: Visibility) -> PersonView | None:
-        return self._read(reads.get_person_by_nik, nik, visibility)
+        return self._lookup(reads.get_person_by_nik(nik, visibility))
 
     def get_households(self, ids: Iterable[str], visibility: Visibility) -> dict[str, HouseholdView]:
-        return self._read(reads.get_households, list(ids), visibility)
+        return self._lookup(reads.get_households(list(ids), visibility))
 
     def get_household_by_kk(self, kk: str, visibility: Visibility) -> HouseholdView | None:
-        return self._read(reads.household_by_kk, kk, visibility)
+        return self._lookup(reads.household_by_kk(kk, visibility))
 
     def members_of_households(self, ids: Iterable[str],
                               visibility: Visibility) -> dict[str, list[MemberView]]:
-        return self._read(reads.members_of_households, list(ids), visibility)
+        return self._lookup(reads.members_of_households(list(ids), visibility))
 
     def list_persons(self, visibility: Visibility, *, region: str | None = None, program: str | None = None,
                      first: int = 50, after: str | None = None) -> Page[PersonView]:
@@ -210,17 +241,17 @@ class Neo4jStore:
 
     # -- records, matches, programs
     def get_records(self, keys: Iterable[str], visibility: Visibility) -> dict[str, RecordView]:
-        return self._read(reads.get_records, list(keys), visibility)
+        return self._lookup(reads.get_records(list(keys), visibility))
 
     def records_of_persons(self, ids: Iterable[str], visibility: Visibility) -> dict[str, list[RecordView]]:
-        return self._read(reads.records_of_persons, list(ids), visibility)
+        return self._lookup(reads.records_of_persons(list(ids), visibility))
 
     def matches_of_records(self, keys: Iterable[str], visibility: Visibility) -> dict[str, list[MatchView]]:
-        return self._read(reads.matches_of_records, list(keys), visibility)
+        return self._lookup(reads.matches_of_records(list(keys), visibility))
 
     def enrolments_of_persons(self, ids: Iterable[str],
                               visibility: Visibility) -> dict[str, list[EnrolmentView]]:
-        return self._read(reads.enrolments_of_persons, list(ids), visibility)
+        return self._lookup(reads.enrolments_of_persons(list(ids), visibility))
 
     def program_overlap(self, programs: list[str], visibility: Visibility, *, region: str | None = None,
                         first: int = 50, after: str | None = None) -> Page[PersonView]:

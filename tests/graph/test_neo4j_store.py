@@ -15,7 +15,9 @@ import pytest
 from neo4j import GraphDatabase
 
 from core.errors import ConfigError
-from graph import Visibility, open_store
+from graph import FieldGroup, Visibility, open_store
+from graph import _cypher_read as reads
+from graph._cypher_pinned import Pinned, parameters, statement
 from graph._cypher_writes import CYPHER, LINKS, PROPS
 from graph.neo4j_store import Neo4jStore
 from tests.graph._synth import synthetic_publication
@@ -153,3 +155,87 @@ def test_reads_bring_no_unrecognised_property_notices(location: tuple[str, str, 
         store.close()
     notices = [r.getMessage() for r in caplog.records if r.name.startswith("neo4j.notifications")]
     assert notices == [], notices[:3]
+
+
+def _lookups(vis: Visibility) -> dict[str, Pinned[Any]]:
+    by_ids = (reads.get_persons, reads.get_households, reads.members_of_households, reads.get_records,
+              reads.records_of_persons, reads.matches_of_records, reads.enrolments_of_persons)
+    return {**{f.__name__: f(["x1"], vis) for f in by_ids},
+            "get_person_by_nik": reads.get_person_by_nik("1", vis),
+            "household_by_kk": reads.household_by_kk("1", vis)}
+
+
+def _details(plan: dict[str, Any]) -> str:
+    return str(plan.get("args", {}).get("Details", ""))
+
+
+def _all(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [plan, *(p for child in plan.get("children", []) for p in _all(child))]
+
+
+def test_every_lookup_reads_the_pointer_again_only_after_all_of_its_reads(
+        location: tuple[str, str, str]) -> None:
+    """One query per lookup is safe only if the second read of ``Current`` follows every
+    read of the lookup: the plan must put it on the right of an Apply whose left holds
+    every aggregation (so every read), and nowhere else."""
+    uri, user, password = location
+    Neo4jStore(uri, user=user, password=password).close()
+    regional = Visibility(("32",), frozenset(FieldGroup))
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        for vis in (Visibility.everything(), regional):
+            for name, query in _lookups(vis).items():
+                assert query.body is not None, name
+                explained = driver.execute_query("EXPLAIN " + statement(query.body), parameters(query))
+                plan = explained.summary.plan
+                assert plan is not None
+                applies = [p for p in _all(plan) if p["operatorType"].split("@")[0] == "Apply"
+                           and any("now:Current" in _details(q) for q in _all(p["children"][1]))]
+                assert len(applies) == 1, (name, _operators(plan))
+                left = applies[0]["children"][0]
+                aggregations = [p for p in _all(plan) if p["operatorType"].startswith("EagerAggregation")]
+                assert aggregations and all(any(a is q for q in _all(left)) for a in aggregations), name
+                assert sum("now:Current" in _details(p) for p in _all(plan)) == 1, name
+                assert not any("now:Current" in _details(p) for p in _all(left)), name
+
+
+def test_a_lookup_that_sees_the_pointer_move_reads_again(location: tuple[str, str, str]) -> None:
+    """An answer whose two pointer reads differ is thrown away and the lookup runs again
+    (faked: the first answer comes back with the pointer moved and rows of nonsense)."""
+    uri, user, password = location
+    store = Neo4jStore(uri, user=user, password=password)
+    store.publish(synthetic_publication(40, "A"))
+    person = store.list_persons(Visibility.everything(), first=1).items[0]
+    driver, runs = store._driver, []
+
+    class Moved:
+        def __init__(self, session: Any) -> None:
+            self.session = session
+
+        def __enter__(self) -> Moved:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.session.close()
+
+        def run(self, text: str, params: dict[str, Any]) -> Any:
+            runs.append(text)
+            if len(runs) == 1:
+                return type("R", (), {"single": lambda _, strict: {"gen": 1, "now": 2, "rows": [{"x": 1}]}})()
+            return self.session.run(text, params)
+
+    store._driver = type("D", (), {"session": lambda _, **kw: Moved(driver.session(**kw))})()
+    try:
+        assert store.get_persons([person.person_id], Visibility.everything()) == {person.person_id: person}
+        assert len(runs) == 2 and runs[0] == runs[1]
+    finally:
+        store._driver = driver
+        store.close()
+
+
+def test_lookups_answer_nothing_before_anything_is_published(location: tuple[str, str, str]) -> None:
+    uri, user, password = location
+    with Neo4jStore(uri, user=user, password=password) as store:
+        everything = Visibility.everything()
+        assert store.get_person_by_nik("3273010101900001", everything) is None
+        assert store.members_of_households(["H1"], everything) == {}
+        assert store.records_of_persons(["P1"], everything) == {}
