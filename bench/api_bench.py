@@ -32,9 +32,15 @@ per request.
 Results go to ``bench/results/api.json`` with the targets: GraphQL (auth and audit on) >= 0.5x
 bare throughput; p99 <= 50 ms at 50 clients; auth and audit overhead <= 1.3x.
 
+The data is published once: the embedded store is kept under ``--work``, and a Neo4j server
+of your own at ``NEO4J_URI`` that still holds the same synthetic run is used as it is (see
+:func:`prepare`); without ``NEO4J_URI`` the tests' harness is started empty and published into.
+
 Example:
     $ .venv/bin/python -m bench.api_bench --records 100000 --stores embedded --seconds 20
     $ .venv/bin/python -m bench.api_bench            # 1M records, both stores, 60 s each
+    $ NEO4J_TEST_HEAP=4g NEO4J_TEST_PAGECACHE_MB=2048 tests/neo4j/run.sh 17687 /tmp/neo4j &   # kept
+    $ NEO4J_URI=bolt://127.0.0.1:17687 .venv/bin/python -m bench.api_bench --stores neo4j
 """
 
 from __future__ import annotations
@@ -57,6 +63,7 @@ from authlib.integrations.httpx_client import OAuth2Client
 from auth import close_auth, open_auth
 from bench._load import LoadResult, request_maker, run_load
 from bench.store_bench import neo4j_server, open_fresh
+from graph import Visibility, open_store
 from tests._server import free_port, wait_until_answering
 from tests.graph._synth import synthetic_publication
 
@@ -69,12 +76,20 @@ VARIANTS = ("graphql", "graphql_open", "bare")
 
 
 def prepare(kind: str, records: int, work: Path, uri: str | None) -> tuple[Path, str, list[str]]:
-    """Publish the data (reused for the embedded store when already there); returns data dir,
-    store location and a sample of NIKs."""
+    """Publish the data unless it is already there; returns data dir, store location and a
+    sample of NIKs.
+
+    Reused: the embedded store when its marker file exists; Neo4j when the marker exists and
+    the server at ``uri`` still holds this size's synthetic run (``run-B``, ``records`` records):
+    a server of your own at ``NEO4J_URI`` (e.g. ``tests/neo4j/run.sh`` left running) saves
+    the ten minutes a 1M publish takes. The harness started here is always empty.
+    """
     data = work / kind
     marker = data / f"published-{records}.json"
-    if kind == "embedded" and marker.exists():
-        return data, str(data / "store" / "graph.sqlite"), json.loads(marker.read_text())
+    location = uri if kind == "neo4j" else str(data / "store" / "graph.sqlite")
+    assert location is not None
+    if marker.exists() and (kind == "embedded" or _holds(location, records)):
+        return data, location, json.loads(marker.read_text())
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     pub = synthetic_publication(records, "B")
@@ -85,7 +100,18 @@ def prepare(kind: str, records: int, work: Path, uri: str | None) -> tuple[Path,
         store.close()
     niks = [p.nik for p in random.Random(7).sample(pub.persons, min(2000, len(pub.persons)))]
     marker.write_text(json.dumps(niks))
-    return data, uri if kind == "neo4j" else str(data / "store" / "graph.sqlite"), niks  # type: ignore[return-value]
+    return data, location, niks
+
+
+def _holds(uri: str, records: int) -> bool:
+    """Whether the Neo4j store at ``uri`` currently serves ``synthetic_publication(records, "B")``."""
+    store = open_store(uri, user=os.environ.get("NEO4J_USER", "neo4j"),
+                       password=os.environ.get("NEO4J_PASSWORD", ""))
+    try:
+        current = [r.run_id for r in store.linkage_runs(Visibility.everything()) if r.current]
+        return current == ["run-B"] and sum(d.records for d in store.datasets()) == records
+    finally:
+        store.close()
 
 
 @contextmanager
