@@ -17,6 +17,9 @@ that plan shape for every lookup, so a planner that reordered it would fail the 
 
 :func:`run_in` runs the same body inside a caller's transaction on a given generation,
 for reads that are one step of a longer read (a list page and its enrolments).
+
+``CALL (gen) { ... }`` (a variable scope clause) needs Neo4j 5.23 or later; the older
+importing ``WITH`` is deprecated there and would bring a notification with every read.
 """
 
 from __future__ import annotations

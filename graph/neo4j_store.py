@@ -106,7 +106,7 @@ def _pinned(tx: ManagedTransaction, gen: int | None, work: Callable[..., T],
 
 
 class Neo4jStore:
-    """A :class:`~graph.protocol.GraphStore` in Neo4j 5 (Community or Enterprise), no APOC.
+    """A :class:`~graph.protocol.GraphStore` in Neo4j 5.23+ (Community or Enterprise), no APOC.
 
     Opening connects, checks the credentials and creates missing constraints and
     indexes. The driver's connection pool is shared by all threads.
