@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -72,6 +73,8 @@ __all__ = ["Neo4jStore"]
 
 T = TypeVar("T")
 _READ_ATTEMPTS = 20
+#: Retryable driver failures (e.g. SessionExpired) a lookup outlives; pauses 0.2, 0.4, 0.8 s.
+_FAILURE_RETRIES = 3
 
 
 class _RunSwitched(Exception):
@@ -157,26 +160,26 @@ class Neo4jStore:
         """``query`` as one auto-commit read between two reads of the pointer; again if they differ.
 
         Auto-commit rather than a transaction function: one round trip instead of three
-        (BEGIN and COMMIT are messages of their own), so a retryable failure (a cluster
-        member gone) is retried here instead of by the driver.
+        (BEGIN and COMMIT are messages of their own). So a retryable failure (a cluster
+        member gone, a routing table out of date) is retried here, a few times with a
+        short pause, instead of by the driver.
         """
         if query.body is None:
             return query.decode(None)
         text, params = statement(query.body), parameters(query)
-        failure: Exception | None = None
+        failures = 0
         for _ in range(_READ_ATTEMPTS):
             try:
                 with self._driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
                     row = session.run(text, params).single(strict=True)  # type: ignore[arg-type]
             except (DriverError, Neo4jError) as exc:
-                if not exc.is_retryable():
+                failures += 1
+                if not exc.is_retryable() or failures > _FAILURE_RETRIES:
                     raise
-                failure = exc
+                time.sleep(0.1 * 2 ** failures)
                 continue
             if row["gen"] == row["now"]:
                 return query.decode(row["rows"])
-        if failure is not None:
-            raise failure
         raise ConflictError("the published run kept changing while reading", where="store",
                             hint="retry once the running publishes finish")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from neo4j import GraphDatabase
+from neo4j.exceptions import SessionExpired
 
 from core.errors import ConfigError
 from graph import FieldGroup, Visibility, open_store
@@ -198,35 +199,51 @@ def test_every_lookup_reads_the_pointer_again_only_after_all_of_its_reads(
                 assert not any("now:Current" in _details(p) for p in _all(left)), name
 
 
-def test_a_lookup_that_sees_the_pointer_move_reads_again(location: tuple[str, str, str]) -> None:
-    """An answer whose two pointer reads differ is thrown away and the lookup runs again
-    (faked: the first answer comes back with the pointer moved and rows of nonsense)."""
+class _FirstRunFails:
+    """Stands in for the store's driver: the first ``run`` of a lookup gives ``first()``
+    (an answer or an exception), every later one goes to the real server."""
+
+    def __init__(self, driver: Any, first: Any) -> None:
+        self.driver, self.first, self.runs = driver, first, []
+
+    def session(self, **config: Any) -> Any:
+        outer, real = self, self.driver.session(**config)
+
+        class Session:
+            def __enter__(self) -> Session:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                real.close()
+
+            def run(self, text: str, params: dict[str, Any]) -> Any:
+                outer.runs.append(text)
+                if len(outer.runs) == 1:
+                    answer = outer.first()
+                    return type("Result", (), {"single": lambda _, strict: answer})()
+                return real.run(text, params)
+        return Session()
+
+
+@pytest.mark.parametrize("first", ["pointer moved", "session expired"])
+def test_a_lookup_reads_again_after_a_moved_pointer_or_a_retryable_failure(
+        location: tuple[str, str, str], first: str) -> None:
+    """An answer whose two pointer reads differ is thrown away (faked: the pointer moved and
+    rows of nonsense), and a retryable driver failure is retried: the second run counts."""
     uri, user, password = location
     store = Neo4jStore(uri, user=user, password=password)
     store.publish(synthetic_publication(40, "A"))
     person = store.list_persons(Visibility.everything(), first=1).items[0]
-    driver, runs = store._driver, []
 
-    class Moved:
-        def __init__(self, session: Any) -> None:
-            self.session = session
-
-        def __enter__(self) -> Moved:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.session.close()
-
-        def run(self, text: str, params: dict[str, Any]) -> Any:
-            runs.append(text)
-            if len(runs) == 1:
-                return type("R", (), {"single": lambda _, strict: {"gen": 1, "now": 2, "rows": [{"x": 1}]}})()
-            return self.session.run(text, params)
-
-    store._driver = type("D", (), {"session": lambda _, **kw: Moved(driver.session(**kw))})()
+    def fake() -> Any:
+        if first == "session expired":
+            raise SessionExpired("gone")
+        return {"gen": 1, "now": 2, "rows": [{"x": 1}]}
+    driver, fakes = store._driver, _FirstRunFails(store._driver, fake)
+    store._driver = fakes  # type: ignore[assignment]
     try:
         assert store.get_persons([person.person_id], Visibility.everything()) == {person.person_id: person}
-        assert len(runs) == 2 and runs[0] == runs[1]
+        assert len(fakes.runs) == 2 and fakes.runs[0] == fakes.runs[1]
     finally:
         store._driver = driver
         store.close()
