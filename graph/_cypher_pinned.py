@@ -12,8 +12,10 @@ Why the second pointer read follows every read of the lookup (the guarantee of
 ``graph.neo4j_store``'s docstring): it sits in a ``CALL`` that imports ``rows``, which the
 planner makes the right side of an ``Apply`` over the lookup; ``Apply`` runs its right
 side only for a row its left side produced, and the lookup's row is an aggregate, which
-exists only once all of its input was read. ``tests/graph/test_neo4j_store.py`` checks
-that plan shape for every lookup, so a planner that reordered it would fail the tests.
+exists only once all of its input was read (without the import, ``CALL () {...}``, Neo4j
+5.26 plans a CartesianProduct, free to read the pointer first).
+``tests/graph/test_neo4j_store.py`` checks that plan shape for every lookup, so a planner
+that reordered it would fail the tests.
 
 :func:`run_in` runs the same body inside a caller's transaction on a given generation,
 for reads that are one step of a longer read (a list page and its enrolments).
