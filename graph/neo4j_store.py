@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -108,6 +109,21 @@ def _pinned(tx: ManagedTransaction, gen: int | None, work: Callable[..., T],
     return gen, result
 
 
+#: The oldest Neo4j whose Cypher has what the lookups use: ``CALL (x) { ... }`` subqueries.
+OLDEST_SERVER = (5, 23)
+
+
+def check_server_version(agent: str, uri: str) -> None:
+    """Refuse a server older than :data:`OLDEST_SERVER` when opening, not with a Cypher syntax
+    error on the first read. ``agent`` is what the server says it is (``Neo4j/5.26.0``; calendar
+    versions such as ``Neo4j/2025.01.0`` are newer). An agent that names no version is let through."""
+    match = re.fullmatch(r"Neo4j/(\d+)\.(\d+)(?:\.\S*)?", agent.strip())
+    if match and (int(match[1]), int(match[2])) < OLDEST_SERVER:
+        raise ConfigError(f"the Neo4j server at {uri} is {agent}; DTSEN Hub needs Neo4j "
+                          f"{OLDEST_SERVER[0]}.{OLDEST_SERVER[1]} or later", where="store",
+                          hint="upgrade Neo4j (docker-compose.yml runs 5.26), or use the embedded store")
+
+
 class Neo4jStore:
     """A :class:`~graph.protocol.GraphStore` in Neo4j 5.23+ (Community or Enterprise), no APOC.
 
@@ -127,7 +143,11 @@ class Neo4jStore:
                 uri, auth=(user, password),
                 notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED])
             self._driver.verify_connectivity()
+            check_server_version(self._driver.get_server_info().agent, uri)
             ensure_schema(self._driver, database)
+        except ConfigError:
+            self._driver.close()
+            raise
         except (ServiceUnavailable, AuthError, ConfigurationError, ValueError) as exc:
             driver = getattr(self, "_driver", None)
             if driver is not None:
