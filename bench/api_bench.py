@@ -163,6 +163,12 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
+def _rotated(round_: int) -> tuple[str, ...]:
+    """The variants in round ``round_``'s order: each starts one round in turn."""
+    shift = round_ % len(VARIANTS)
+    return VARIANTS[shift:] + VARIANTS[:shift]
+
+
 def _found(body: bytes) -> bool:
     answer = json.loads(body)
     return not answer.get("errors") and answer["data"]["personByNik"] is not None
@@ -200,7 +206,7 @@ def measure(data: Path, store: str, niks: list[str], secret: tuple[str, str],
         for base, make, _ in servers.values():      # warm up
             run_load(base, make, clients=args.clients, seconds=min(5.0, args.seconds), check=_found)
         for r in range(args.rounds):
-            for variant in VARIANTS[r % len(VARIANTS):] + VARIANTS[:r % len(VARIANTS)]:
+            for variant in _rotated(r):
                 base, make, pid = servers[variant]
                 before = tree_cpu_seconds(pid)
                 closed[variant].append(run_load(base, make, clients=args.clients,
@@ -209,7 +215,7 @@ def measure(data: Path, store: str, niks: list[str], secret: tuple[str, str],
                 # The 1-minute load average: other work on the machine distorts the timings.
                 loads[variant].append(round(os.getloadavg()[0], 2))
         for r in range(args.rounds if args.paced_rate else 0):
-            for variant in VARIANTS[r % len(VARIANTS):] + VARIANTS[:r % len(VARIANTS)]:
+            for variant in _rotated(r):
                 base, make, _ = servers[variant]
                 paced[variant].append(run_load(base, make, clients=args.clients, check=_found,
                                                seconds=args.paced_seconds / args.rounds,

@@ -124,6 +124,12 @@ def check_server_version(agent: str, uri: str) -> None:
                           hint="upgrade Neo4j (docker-compose.yml runs 5.26), or use the embedded store")
 
 
+def _kept_changing() -> ConflictError:
+    """What a read says when a publish moved the pointer on every one of its attempts."""
+    return ConflictError("the published run kept changing while reading", where="store",
+                         hint="retry once the running publishes finish")
+
+
 class Neo4jStore:
     """A :class:`~graph.protocol.GraphStore` in Neo4j 5.23+ (Community or Enterprise), no APOC.
 
@@ -142,7 +148,7 @@ class Neo4jStore:
             self._driver: Driver = GraphDatabase.driver(
                 uri, auth=(user, password),
                 notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED])
-            self._driver.verify_connectivity()
+            # Connects and exchanges data as verify_connectivity() does, and says which server it is.
             check_server_version(self._driver.get_server_info().agent, uri)
             ensure_schema(self._driver, database)
         except ConfigError:
@@ -173,8 +179,7 @@ class Neo4jStore:
                     return result
                 except _RunSwitched as moved:
                     self._last_gen = moved.now
-        raise ConflictError("the published run kept changing while reading", where="store",
-                            hint="retry once the running publishes finish")
+        raise _kept_changing()
 
     def _lookup(self, query: Pinned[T]) -> T:
         """``query`` as one auto-commit read between two reads of the pointer; again if they differ.
@@ -200,8 +205,7 @@ class Neo4jStore:
                 continue
             if row["gen"] == row["now"]:
                 return query.decode(row["rows"])
-        raise ConflictError("the published run kept changing while reading", where="store",
-                            hint="retry once the running publishes finish")
+        raise _kept_changing()
 
     def _write(self, work: Callable[..., T], *args: Any) -> T:
         with self._driver.session(database=self.database) as session:
